@@ -1,0 +1,49 @@
+# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app groups_app
+PORT   ?= 5000
+LANGS  := he ar ru am es en
+
+.PHONY: run test setup db translations compile-translations check-translations bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed compile-translations
+
+compile-translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d translations -D messages --statistics
+
+db: setup
+	$(FLASK) db upgrade
+	$(FLASK) library import
+
+run: db
+	$(FLASK) demo --once
+	$(FLASK) run --port $(PORT)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Extract every marked string and merge it into the six catalogs (then translate, then commit).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project groups_app -o translations/messages.pot .
+	@for lang in $(LANGS); do \
+		if [ -f translations/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update -i translations/messages.pot -d translations -l $$lang --no-fuzzy-matching --ignore-obsolete; \
+		else \
+			$(BIN)/pybabel init -i translations/messages.pot -d translations -l $$lang; \
+		fi; \
+	done
+
+bench: db
+	$(BIN)/python -m tests.bench
+
+clean:
+	rm -rf $(VENV) instance/groups_app.sqlite

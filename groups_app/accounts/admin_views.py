@@ -1,0 +1,53 @@
+"""An admin's pages: people and their roles, and the audit log."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core import audit
+from ..core.errors import DomainError
+from ..core.forms import show_error
+from ..core.http import page_number
+from ..core.permissions import ROLES, allow, role
+from ..extensions import db
+from . import bp, services
+from .forms import ROLE_LABELS, RolesForm
+from .models import User
+
+
+@bp.route("/admin/users")
+@allow(role("admin"))
+def users():
+    query = request.args.get("q", "").strip()
+    role_filter = request.args.get("role") if request.args.get("role") in ROLES else None
+    pagination = services.search_users(query, role_filter, page=page_number())
+    return render_template("accounts/admin_users.html", pagination=pagination, q=query,
+                           role_filter=role_filter, role_labels=ROLE_LABELS)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@allow(role("admin"))
+def user_roles(user_id: int):
+    person = db.session.get(User, user_id) or abort(404)
+    form = RolesForm(roles=sorted(person.role_names), active=person.active) if request.method == "GET" else RolesForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.set_access(person, set(form.roles.data), form.active.data, by=current_user)
+        except DomainError as error:
+            status = show_error(form, error)
+        else:
+            flash(_("Saved the roles of %(name)s.", name=person.name), "success")
+            return redirect(url_for("accounts.users"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("accounts/admin_user.html", form=form, person=person), status
+
+
+@bp.route("/admin/audit")
+@allow(role("admin"))
+def audit_log():
+    action = request.args.get("action") or None
+    pagination = audit.recent_events(page=page_number(), action=action)
+    return render_template("accounts/admin_audit.html", pagination=pagination, action=action)

@@ -1,0 +1,227 @@
+"""Signing in and out: server-side sessions, throttled failures, password resets."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..core import audit
+from ..core.errors import DomainError
+from ..core.mail import send_mail
+from ..core.passwords import password_problem
+from ..core.timeutil import aware, utcnow
+from ..extensions import db
+from .models import LoginFailure, PasswordResetToken, User, UserSession
+
+
+class SignInRefused(DomainError):
+    status = 401
+
+
+class SignInThrottled(DomainError):
+    status = 429
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
+def normalise_email(value: str | None) -> str | None:
+    value = (value or "").strip().lower()
+    return value or None
+
+
+def normalise_phone(value: str | None) -> str | None:
+    """Keep the digits and a leading plus: '050-123 4567' and '0501234567' are one number."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return ("+" + digits) if value.startswith("+") else digits
+
+
+def find_by_identifier(identifier: str) -> User | None:
+    """An email address or a phone number, as typed at sign-in."""
+    if "@" in identifier:
+        return db.session.scalar(select(User).where(User.email == normalise_email(identifier)))
+    phone = normalise_phone(identifier)
+    if not phone:
+        return None
+    return db.session.scalar(select(User).where(User.phone == phone))
+
+
+# ---- failed sign-ins ------------------------------------------------------------------------
+
+def _account_key(identifier: str) -> str:
+    return token_hash("account:" + (identifier or "").strip().lower())
+
+
+def _throttled(identifier: str, address: str) -> bool:
+    config = current_app.config
+    since = utcnow() - timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
+    by_account = db.session.scalar(
+        select(func.count()).where(LoginFailure.account_key == _account_key(identifier), LoginFailure.at > since)
+    )
+    by_address = db.session.scalar(
+        select(func.count()).where(LoginFailure.address == address, LoginFailure.at > since)
+    )
+    return (by_account or 0) >= config["LOGIN_MAX_FAILURES_ACCOUNT"] or (by_address or 0) >= config[
+        "LOGIN_MAX_FAILURES_ADDRESS"
+    ]
+
+
+_DUMMY_HASH: str | None = None
+
+
+def authenticate(identifier: str, password: str, address: str) -> User:
+    """The user whose identifier and password these are, or SignInRefused / SignInThrottled.
+
+    The same message whether the account exists or not, and the same work (one hash check),
+    so that sign-in tells nobody which accounts exist.
+    """
+    global _DUMMY_HASH
+    if _throttled(identifier, address):
+        audit.record_now("login.throttled", detail={"address": address})
+        raise SignInThrottled(
+            _l("Too many failed sign-ins. Please wait 15 minutes and try again, or reset your password.")
+        )
+    user = find_by_identifier(identifier)
+    if user is None:
+        _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
+        check_password_hash(_DUMMY_HASH, password)
+    ok = user is not None and check_password_hash(user.password_hash, password) and user.active
+    if not ok:
+        db.session.rollback()
+        db.session.add(LoginFailure(account_key=_account_key(identifier), address=address))
+        audit.record("login.failed", actor=user, detail={"address": address})
+        db.session.commit()
+        raise SignInRefused(_l("The email, phone number or password is not right, or the account is disabled."))
+    db.session.execute(delete(LoginFailure).where(LoginFailure.account_key == _account_key(identifier)))
+    return user
+
+
+# ---- sessions -------------------------------------------------------------------------------
+
+def start_session(user: User, remember: bool = False) -> str:
+    """Create a server-side session and return the token the cookie will carry. Commits."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(token_hash=token_hash(token), user_id=user.id, remember=remember))
+    audit.record("login.succeeded", actor=user)
+    db.session.commit()
+    user.session_token = token
+    return token
+
+
+def load_session(token: str) -> User | None:
+    """The user of a live session, or None when it ended, timed out or the account is off."""
+    if not token:
+        return None
+    row = db.session.get(UserSession, token_hash(token))
+    if row is None:
+        return None
+    config = current_app.config
+    now = utcnow()
+    idle = config["REMEMBERED_IDLE_MINUTES"] if row.remember else config["SESSION_IDLE_MINUTES"]
+    expired = (now - aware(row.created_at) > timedelta(minutes=config["SESSION_ABSOLUTE_MINUTES"])) or (
+        now - aware(row.last_seen_at) > timedelta(minutes=idle)
+    )
+    user = row.user
+    if expired or not user.active:
+        db.session.delete(row)
+        db.session.commit()
+        return None
+    if now - aware(row.last_seen_at) > timedelta(minutes=1):
+        row.last_seen_at = now  # written at most once a minute, not on every request
+        db.session.commit()
+    user.session_token = token
+    return user
+
+
+def end_session(token: str | None) -> None:
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == token_hash(token)))
+
+
+def end_all_sessions(user: User, keep: str | None = None) -> None:
+    query = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep:
+        query = query.where(UserSession.token_hash != token_hash(keep))
+    db.session.execute(query)
+
+
+# ---- passwords ------------------------------------------------------------------------------
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Check the current password, set the new one, end every other session. Commits."""
+    if not check_password_hash(user.password_hash, current):
+        raise DomainError(_l("The current password is not right."), field="current_password")
+    _set_password(user, new)
+    end_all_sessions(user, keep=user.session_token)
+    audit.record("password.changed", actor=user, target=f"user:{user.id}")
+    db.session.commit()
+
+
+def _set_password(user: User, new: str) -> None:
+    problem = password_problem(new, user.name, user.email, user.phone)
+    if problem:
+        raise DomainError(problem, field="password")
+    user.password_hash = hash_password(new)
+
+
+def request_password_reset(identifier: str, reset_url_for) -> None:
+    """Email a single-use link if the account exists and has an email. Says nothing either way."""
+    user = find_by_identifier(identifier)
+    audit.record("password.reset_requested", actor=user)
+    if user is None or not user.email or not user.active:
+        db.session.commit()
+        return
+    token = secrets.token_urlsafe(32)
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id, token_hash=token_hash(token), expires_at=utcnow() + timedelta(minutes=minutes)
+        )
+    )
+    db.session.commit()
+    with force_locale(user.language):
+        subject = str(_l("Reset your password"))
+        body = render_template("accounts/email/reset_password.txt", user=user, url=reset_url_for(token), minutes=minutes)
+    send_mail(user.email, subject, body)
+
+
+def _live_reset_token(token: str) -> PasswordResetToken | None:
+    row = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash(token)))
+    if row is None or row.used_at is not None or aware(row.expires_at) < utcnow():
+        return None
+    return row
+
+
+def reset_token_is_live(token: str) -> bool:
+    return _live_reset_token(token) is not None
+
+
+def reset_password(token: str, new: str) -> User:
+    """Use a reset token once: set the password and end every session. Commits."""
+    row = _live_reset_token(token)
+    if row is None:
+        raise DomainError(_l("This link has expired or has already been used. Please ask for a new one."))
+    _set_password(row.user, new)
+    now = utcnow()
+    for other in db.session.scalars(
+        select(PasswordResetToken).where(PasswordResetToken.user_id == row.user_id, PasswordResetToken.used_at.is_(None))
+    ):
+        other.used_at = now  # one reset spends every link that was sent
+    end_all_sessions(row.user)
+    audit.record("password.reset", actor=row.user, target=f"user:{row.user_id}")
+    db.session.commit()
+    return row.user

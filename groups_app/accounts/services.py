@@ -1,0 +1,188 @@
+"""Registration, the profile a mother controls, roles, her data export and account deletion."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
+
+from ..core import audit
+from ..core.errors import DomainError
+from ..core.i18n import LANGUAGES
+from ..core.passwords import password_problem
+from ..core.permissions import ROLES
+from ..extensions import db
+from .auth import end_all_sessions, hash_password, normalise_email, normalise_phone
+from .models import User, UserRole
+
+# Features add a function here that returns what they hold about a user, for her data download.
+DATA_EXPORTERS: list[Callable[[User], dict[str, Any]]] = []
+
+
+def register(*, name: str, email: str | None, phone: str | None, language: str, password: str) -> User:
+    """A new account with the mother role. Commits."""
+    name = (name or "").strip()
+    email, phone = normalise_email(email), normalise_phone(phone)
+    if not name:
+        raise DomainError(_l("Please write your name."), field="name")
+    if not email and not phone:
+        raise DomainError(_l("Please give an email address or a phone number."), field="email")
+    if phone and not (9 <= len(phone.lstrip("+")) <= 15):
+        raise DomainError(_l("This phone number looks too short or too long."), field="phone")
+    if language not in LANGUAGES:
+        raise DomainError(_l("Please choose a language from the list."), field="language")
+    if email and db.session.scalar(select(User.id).where(User.email == email)):
+        raise DomainError(_l("An account with this email address already exists. You can sign in or reset the password."), field="email")
+    if phone and db.session.scalar(select(User.id).where(User.phone == phone)):
+        raise DomainError(_l("An account with this phone number already exists. You can sign in or reset the password."), field="phone")
+    problem = password_problem(password, name, email, phone)
+    if problem:
+        raise DomainError(problem, field="password")
+    user = User(
+        name=name,
+        email=email,
+        phone=phone,
+        language=language,
+        password_hash=hash_password(password),
+        contact_by_email=bool(email),
+        contact_by_sms=bool(phone) and not email,
+    )
+    user.roles.append(UserRole(role="mother"))
+    db.session.add(user)
+    db.session.flush()
+    audit.record("account.registered", actor=user, target=f"user:{user.id}")
+    db.session.commit()
+    return user
+
+
+PROFILE_FIELDS = (
+    "name",
+    "language",
+    "other_languages",
+    "locality_id",
+    "due_date",
+    "baby_birth_date",
+    "first_time_mother",
+    "contact_by_email",
+    "contact_by_sms",
+    "contact_by_phone",
+)
+
+
+def update_profile(user: User, **values: Any) -> None:
+    """Change what she chose to change; a rule broken changes nothing. Commits."""
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {unknown}")
+    if "name" in values and not (values["name"] or "").strip():
+        raise DomainError(_l("Please write your name."), field="name")
+    if values.get("language", user.language) not in LANGUAGES:
+        raise DomainError(_l("Please choose a language from the list."), field="language")
+    others = values.get("other_languages")
+    if others is not None:
+        if isinstance(others, (list, tuple)):
+            others = ",".join(c for c in others if c in LANGUAGES)
+        values["other_languages"] = others
+    birth = values.get("baby_birth_date")
+    if birth and birth > date.today():
+        raise DomainError(_l("The baby's birth date cannot be in the future."), field="baby_birth_date")
+    if values.get("contact_by_email") and not user.email:
+        raise DomainError(_l("Add an email address before allowing contact by email."), field="contact_by_email")
+    if (values.get("contact_by_sms") or values.get("contact_by_phone")) and not user.phone:
+        raise DomainError(_l("Add a phone number before allowing contact by phone or text message."), field="contact_by_sms")
+    for key, value in values.items():
+        setattr(user, key, value.strip() if isinstance(value, str) and key == "name" else value)
+    audit.record("profile.updated", actor=user, target=f"user:{user.id}", detail={"fields": sorted(values)})
+    db.session.commit()
+
+
+def set_language(user: User | None, language: str) -> None:
+    if language not in LANGUAGES:
+        raise DomainError(_l("Please choose a language from the list."))
+    if user is not None and user.is_authenticated:
+        user.language = language
+        db.session.commit()
+
+
+def set_access(user: User, roles: set[str], active: bool, *, by: User) -> None:
+    """Give the user exactly `roles`, and enable or disable the account, in one transaction.
+
+    Disabling ends every session of the account at once. Commits.
+    """
+    roles = set(roles)
+    if roles - set(ROLES):
+        raise DomainError(_l("Unknown role."))
+    if user.id == by.id and "admin" not in roles:
+        raise DomainError(_l("You cannot remove your own admin role. Ask another admin."), field="roles")
+    if user.id == by.id and not active:
+        raise DomainError(_l("You cannot disable your own account."), field="active")
+    current = {r.role: r for r in user.roles}
+    for name in sorted(set(current) - roles):
+        user.roles.remove(current[name])
+        audit.record("role.removed", actor=by, target=f"user:{user.id}", detail={"role": name})
+    for name in sorted(roles - set(current)):
+        user.roles.append(UserRole(role=name, granted_by_id=by.id))
+        audit.record("role.granted", actor=by, target=f"user:{user.id}", detail={"role": name})
+    if active != user.active:
+        user.active = active
+        if not active:
+            end_all_sessions(user)
+        audit.record("account.enabled" if active else "account.disabled", actor=by, target=f"user:{user.id}")
+    db.session.commit()
+
+
+def search_users(query: str = "", role: str | None = None, page: int = 1, per_page: int = 30):
+    """People for the admin's roles page, with their roles loaded in the same round trips."""
+    stmt = select(User).order_by(User.name, User.id)
+    if query:
+        like = f"%{query.strip().lower()}%"
+        stmt = stmt.where(
+            func.lower(User.name).like(like) | func.lower(func.coalesce(User.email, "")).like(like)
+            | func.coalesce(User.phone, "").like(like)
+        )
+    if role:
+        stmt = stmt.where(User.roles.any(UserRole.role == role))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def export_user_data(user: User) -> dict[str, Any]:
+    """Everything we hold about her, as plain data for her download."""
+    data: dict[str, Any] = {
+        "account": {
+            "name": user.name,
+            "email": user.email,
+            "phone": user.phone,
+            "language": user.language,
+            "other_languages": user.read_languages[1:],
+            "locality": user.locality.name_en if user.locality else None,
+            "due_date": user.due_date.isoformat() if user.due_date else None,
+            "baby_birth_date": user.baby_birth_date.isoformat() if user.baby_birth_date else None,
+            "first_time_mother": user.first_time_mother,
+            "contact_by_email": user.contact_by_email,
+            "contact_by_sms": user.contact_by_sms,
+            "contact_by_phone": user.contact_by_phone,
+            "created_at": user.created_at.isoformat(),
+            "roles": sorted(user.role_names),
+        }
+    }
+    for exporter in DATA_EXPORTERS:
+        data.update(exporter(user))
+    return data
+
+
+def delete_account(user: User, password: str) -> None:
+    """Erase her account and what hangs on it, after she confirms with her password. Commits."""
+    if not check_password_hash(user.password_hash, password):
+        raise DomainError(_l("The password is not right."), field="password")
+    if user.has_role("admin"):
+        others = db.session.scalar(
+            select(func.count(UserRole.id)).where(UserRole.role == "admin", UserRole.user_id != user.id)
+        )
+        if not others:
+            raise DomainError(_l("You are the only admin. Give the admin role to someone else first."))
+    user_id = user.id
+    db.session.delete(user)
+    audit.record("account.deleted", actor=None, target=f"user:{user_id}")
+    db.session.commit()

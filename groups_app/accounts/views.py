@@ -1,0 +1,139 @@
+"""Signing up, in and out, and passwords."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..core.errors import DomainError
+from ..core.forms import show_error
+from ..core.http import safe_next
+from ..core.permissions import ANYONE, SIGNED_IN, allow
+from ..core.security import no_store
+from ..extensions import db, login_manager
+from . import auth, bp, services
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+
+
+@login_manager.user_loader
+def load_user(token: str):
+    return auth.load_session(token)
+
+
+def _sign_in(user, remember: bool) -> None:
+    """A new session at every sign-in: nothing from before survives but the language choice."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    auth.start_session(user, remember=remember)
+    login_user(user, remember=remember)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@allow(ANYONE)
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm(language=request.args.get("lang") or session.get("lang") or None)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.register(name=form.name.data, email=form.email.data, phone=form.phone.data,
+                                     language=form.language.data, password=form.password.data)
+        except DomainError as error:
+            status = show_error(form, error)
+        else:
+            _sign_in(user, remember=False)
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+            return redirect(url_for("accounts.profile"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("accounts/register.html", form=form), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@allow(ANYONE)
+def login():
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = auth.authenticate(form.identifier.data, form.password.data, request.remote_addr or "")
+        except DomainError as error:
+            status = show_error(form, error)
+        else:
+            _sign_in(user, remember=form.remember.data)
+            return redirect(safe_next(url_for("main.home")))
+    elif form.is_submitted():
+        status = 400
+    form.password.data = ""  # never send a password back to the browser
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@allow(ANYONE)
+def logout():
+    if current_user.is_authenticated:
+        auth.end_session(current_user.session_token)
+        db.session.commit()
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@allow(ANYONE)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        auth.request_password_reset(
+            form.identifier.data, lambda token: url_for("accounts.reset_password", token=token, _external=True)
+        )
+        flash(_("If an account with an email address matches, we have sent it a link to choose a new password."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@allow(ANYONE)
+def reset_password(token: str):
+    no_store()
+    if not auth.reset_token_is_live(token):
+        return render_template("accounts/reset_expired.html"), 404
+    form = ResetPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            auth.reset_password(token, form.password.data)
+        except DomainError as error:
+            status = show_error(form, error)
+        else:
+            flash(_("Your password is changed. Please sign in with the new one."), "success")
+            return redirect(url_for("accounts.login"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("accounts/reset_password.html", form=form), status
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def change_password():
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            auth.change_password(current_user, form.current_password.data, form.password.data)
+        except DomainError as error:
+            status = show_error(form, error)
+        else:
+            flash(_("Your password is changed. You were signed out everywhere else."), "success")
+            return redirect(url_for("accounts.profile"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("accounts/change_password.html", form=form), status
+

@@ -1,0 +1,68 @@
+"""`flask --app groups_app ...` commands: outbox, demo data, library import."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+
+def register(app: Flask) -> None:
+    @app.cli.group()
+    def outbox():
+        """Read the mail written to instance/outbox when no MAIL_SERVER is set."""
+
+    @outbox.command("list")
+    def outbox_list():
+        """List the messages in the outbox, oldest first."""
+        from .core.mail import outbox_messages
+
+        messages = outbox_messages()
+        if not messages:
+            click.echo("The outbox is empty.")
+        for number, message in enumerate(messages, 1):
+            click.echo(f"{number:3}  {message.date}  {message.to}  {message.subject}")
+
+    @outbox.command("show")
+    @click.argument("number", type=int, default=0)
+    def outbox_show(number: int):
+        """Print message NUMBER (from `outbox list`); the newest when left out."""
+        from .core.mail import outbox_messages
+
+        messages = outbox_messages()
+        if not messages:
+            raise click.ClickException("The outbox is empty.")
+        message = messages[number - 1] if number else messages[-1]
+        click.echo(f"To: {message.to}\nSubject: {message.subject}\nDate: {message.date}\n\n{message.body}")
+
+    @app.cli.command()
+    @click.option("--once", is_flag=True, help="Do nothing (and succeed) when the demo data is already loaded.")
+    def demo(once: bool):
+        """Create believable demo data for every role. Refuses to run twice or in production."""
+        from .demo import DemoRefused, load_demo
+
+        try:
+            accounts = load_demo(production=current_app.config["PRODUCTION"])
+        except DemoRefused as refusal:
+            if once and refusal.already_loaded:
+                click.echo("Demo data is already loaded.")
+                return
+            raise click.ClickException(str(refusal)) from None
+        click.echo("Demo data loaded. Accounts (password for all: see README):")
+        for email, roles in accounts:
+            click.echo(f"  {email:32} {roles}")
+
+    @app.cli.group()
+    def library():
+        """Starter content from the library/ folder."""
+
+    @library.command("import")
+    @click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+                  help="The library folder (default: the project's library/).")
+    def library_import(folder: Path | None):
+        """Import or update localities (and later books and leaflets) from library/."""
+        from .core.places import import_localities
+
+        folder = folder or Path(current_app.config["LIBRARY_DIR"])
+        added, updated = import_localities(folder / "localities.csv")
+        click.echo(f"Localities: {added} added, {updated} updated.")

@@ -1,0 +1,83 @@
+"""Settings read from environment variables, with safe defaults for development."""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """The environment does not allow the app to start safely."""
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the configuration mapping for create_app()."""
+    env = os.environ.get("GROUPS_APP_ENV", "development")
+    production = env == "production"
+    secret = os.environ.get("SECRET_KEY")
+    if production and not secret:
+        raise ConfigError(
+            "SECRET_KEY is not set. In production set SECRET_KEY to a long random value, "
+            "for example: python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    database_url = os.environ.get("DATABASE_URL") or (
+        "sqlite:///" + str(Path(instance_path) / "groups_app.sqlite")
+    )
+    # Heroku-style URLs name the old driver; SQLAlchemy 2 with psycopg 3 wants this one.
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    https = _bool("HTTPS", production)
+    return {
+        "ENV_NAME": env,
+        "PRODUCTION": production,
+        "SECRET_KEY": secret or "dev-only-not-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "TRUST_PROXY": _int("TRUST_PROXY", 0),
+        # Sessions: an idle timeout and an absolute lifetime, in minutes.
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 120),
+        "REMEMBERED_IDLE_MINUTES": _int("REMEMBERED_IDLE_MINUTES", 14 * 24 * 60),
+        "SESSION_ABSOLUTE_MINUTES": _int("SESSION_ABSOLUTE_MINUTES", 30 * 24 * 60),
+        "REMEMBER_COOKIE_DURATION": timedelta(minutes=_int("SESSION_ABSOLUTE_MINUTES", 30 * 24 * 60)),
+        # Sign-in throttling: failures allowed in the window, per account and per address.
+        "LOGIN_WINDOW_MINUTES": _int("LOGIN_WINDOW_MINUTES", 15),
+        "LOGIN_MAX_FAILURES_ACCOUNT": _int("LOGIN_MAX_FAILURES_ACCOUNT", 5),
+        "LOGIN_MAX_FAILURES_ADDRESS": _int("LOGIN_MAX_FAILURES_ADDRESS", 20),
+        "PASSWORD_RESET_MINUTES": _int("PASSWORD_RESET_MINUTES", 60),
+        # Mail: SMTP when MAIL_SERVER is set, otherwise files in instance/outbox.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _int("MAIL_PORT", 587),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "groups-app@localhost"),
+        "OUTBOX_DIR": os.environ.get("OUTBOX_DIR", str(Path(instance_path) / "outbox")),
+        "BABEL_DEFAULT_LOCALE": "he",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Asia/Jerusalem"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "LIBRARY_DIR": os.environ.get("LIBRARY_DIR", str(PROJECT_ROOT / "library")),
+    }

@@ -1,0 +1,1 @@
+"""Shared by every feature and depending on none of them."""

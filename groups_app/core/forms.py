@@ -1,0 +1,60 @@
+"""The base form: WTForms' own messages go through our catalogs, like every other string."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField
+
+# WTForms and Flask-WTF messages a user can meet, listed so that extraction puts them in our
+# catalogs (Amharic has no WTForms translation of its own).
+BUILTIN_MESSAGES = (
+    _l("This field is required."),
+    _l("Not a valid choice."),
+    _l("Not a valid integer value."),
+    _l("Invalid email address."),
+    _l("The CSRF token is missing."),
+    _l("The CSRF token is invalid."),
+    _l("The CSRF token has expired."),
+    _l("The CSRF tokens do not match."),
+)
+
+
+class _Translations:
+    def gettext(self, string: str) -> str:
+        return gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return ngettext(singular, plural, n)
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return _Translations()
+
+
+class IsoDateField(DateField):
+    """A date field (the phone's date picker sends YYYY-MM-DD) with a message in our catalogs."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = date.fromisoformat(valuelist[0].strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Please give the date as year-month-day, for example 2026-03-31."))
+
+
+def show_error(form: FlaskForm, error) -> int:
+    """Put a service's DomainError next to its field (or on top of the form); return its status."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+    else:
+        form.form_errors.append(error.message)
+    return error.status

@@ -1,0 +1,40 @@
+"""Security headers on every response and no-store caching for personal pages."""
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def no_store() -> None:
+    """Mark the current response as personal: no cache may keep it."""
+    g.no_store = True
+
+
+def init_app(app: Flask) -> None:
+    if app.config.get("TRUST_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUST_PROXY"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    @app.after_request
+    def set_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.endpoint != "static":
+            signed_in = current_user and current_user.is_authenticated
+            if signed_in or g.get("no_store"):
+                headers["Cache-Control"] = "no-store"
+            headers.add("Vary", "Cookie")
+            headers.add("Vary", "Accept-Language")
+        return response

@@ -1,0 +1,156 @@
+"""Fixtures: one migrated database per test run, emptied after every test.
+
+The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL (or
+DATABASE_URL) is set, so that the same suite runs on both.
+"""
+from __future__ import annotations
+
+import os
+import re
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+
+from groups_app import create_app
+from groups_app.accounts.auth import hash_password
+from groups_app.accounts.models import User, UserRole
+from groups_app.core.places import import_localities
+from groups_app.extensions import db as _db
+
+PASSWORD = "a quiet cup of tea"
+ROLE_NAMES = ("mother", "facilitator", "volunteer", "coordinator", "staff", "admin")
+KEEP_TABLES = {"localities", "alembic_version"}  # reference data loaded once per run
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+
+
+def make_test_app(database_url: str, instance_path: str, **overrides):
+    os.environ["INSTANCE_PATH"] = instance_path
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; production uses scrypt
+        "OUTBOX_DIR": os.path.join(instance_path, "outbox"),
+        "MAIL_SERVER": "",
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _session_app(tmp_path_factory):
+    instance = str(tmp_path_factory.mktemp("instance"))
+    url = _database_url(tmp_path_factory)
+    app = make_test_app(url, instance)
+    with app.app_context():
+        if url.startswith("postgresql"):
+            with _db.engine.begin() as conn:  # a leftover schema from an earlier run
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        import_localities(__import__("pathlib").Path(app.config["LIBRARY_DIR"]) / "localities.csv")
+    return app
+
+
+def _empty_tables(app) -> None:
+    with app.app_context():
+        _db.session.remove()
+        tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+        with _db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(t.name for t in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(_session_app, tmp_path):
+    app = _session_app
+    app.config["OUTBOX_DIR"] = str(tmp_path / "outbox")
+    app.config["WTF_CSRF_ENABLED"] = False
+    with app.app_context():
+        yield app
+        _db.session.remove()
+    _empty_tables(app)
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# ---- factories -----------------------------------------------------------------------------
+
+_counter = {"n": 0}
+
+
+def make_user(*roles: str, name: str | None = None, language: str = "en", email: str | None = None,
+              phone: str | None = None, password: str = PASSWORD, **fields) -> User:
+    _counter["n"] += 1
+    n = _counter["n"]
+    user = User(
+        name=name or f"Person {n}",
+        email=email if (email or phone) else f"person{n}@example.org",
+        phone=phone,
+        language=language,
+        password_hash=hash_password(password),
+        **fields,
+    )
+    user.roles = [UserRole(role=r) for r in (roles or ("mother",))]
+    _db.session.add(user)
+    _db.session.commit()
+    return user
+
+
+def make_mother(**fields) -> User:
+    return make_user("mother", **fields)
+
+
+def login(client, user: User, password: str = PASSWORD, remember: bool = False):
+    response = client.post("/login", data={"identifier": user.email or user.phone, "password": password,
+                                           "remember": "y" if remember else ""})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+@contextmanager
+def count_queries(engine):
+    """Counts the SQL statements run inside the block: `with count_queries(db.engine) as n: ...; n()`."""
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, *args):
+        if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK)", statement):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield lambda: len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+@contextmanager
+def assert_max_queries(engine, n: int):
+    with count_queries(engine) as counted:
+        yield
+    assert counted() <= n, f"{counted()} queries, expected at most {n}"
+
+
+def today() -> date:
+    return date.today()

@@ -41,6 +41,7 @@ translations: $(VENV)/.installed
 			$(BIN)/pybabel init -i translations/messages.pot -d translations -l $$lang; \
 		fi; \
 	done
+	$(BIN)/python -m groups_app.core.catalogs translations/en/LC_MESSAGES/messages.po
 
 bench: db
 	$(BIN)/python -m tests.bench

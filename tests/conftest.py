@@ -1,7 +1,7 @@
 """Fixtures: one migrated database per test run, emptied after every test.
 
-The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL (or
-DATABASE_URL) is set, so that the same suite runs on both.
+The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL is set, so
+that the same suite runs on both. (Never DATABASE_URL: the tests empty the database they use.)
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 
@@ -26,10 +27,19 @@ KEEP_TABLES = {"localities", "alembic_version"}  # reference data loaded once pe
 
 
 def _database_url(tmp_path_factory) -> str:
-    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    url = os.environ.get("TEST_DATABASE_URL")
     if url:
         return url
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+
+
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context (so its own `g` and database session), as in
+    production; otherwise requests would share the context the test itself runs in."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 def make_test_app(database_url: str, instance_path: str, **overrides):
@@ -44,7 +54,9 @@ def make_test_app(database_url: str, instance_path: str, **overrides):
         "SERVER_NAME": None,
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = FreshContextClient
+    return app
 
 
 @pytest.fixture(scope="session")

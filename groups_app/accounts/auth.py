@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, render_template
+from flask import current_app, render_template, session
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
@@ -161,12 +161,17 @@ def end_all_sessions(user: User, keep: str | None = None) -> None:
 
 # ---- passwords ------------------------------------------------------------------------------
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Check the current password, set the new one, end every other session. Commits."""
+def current_token() -> str | None:
+    """The session token of this request (Flask-Login keeps it as the user id)."""
+    return session.get("_user_id")
+
+
+def change_password(user: User, current: str, new: str, keep: str | None = None) -> None:
+    """Check the current password, set the new one, end every session but `keep`. Commits."""
     if not check_password_hash(user.password_hash, current):
         raise DomainError(_l("The current password is not right."), field="current_password")
     _set_password(user, new)
-    end_all_sessions(user, keep=user.session_token)
+    end_all_sessions(user, keep=keep)
     audit.record("password.changed", actor=user, target=f"user:{user.id}")
     db.session.commit()
 

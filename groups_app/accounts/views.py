@@ -75,7 +75,7 @@ def login():
 @allow(ANYONE)
 def logout():
     if current_user.is_authenticated:
-        auth.end_session(current_user.session_token)
+        auth.end_session(auth.current_token())
         db.session.commit()
     logout_user()
     lang = session.get("lang")
@@ -127,7 +127,8 @@ def change_password():
     status = 200
     if form.validate_on_submit():
         try:
-            auth.change_password(current_user, form.current_password.data, form.password.data)
+            auth.change_password(current_user, form.current_password.data, form.password.data,
+                                 keep=auth.current_token())
         except DomainError as error:
             status = show_error(form, error)
         else:

@@ -25,7 +25,7 @@ def program_overview(today: date | None = None) -> ProgramOverview:
     """Four aggregate queries, whatever the number of people."""
     today = today or date.today()
     by_role = dict(db.session.execute(select(UserRole.role, func.count()).group_by(UserRole.role)).all())
-    mothers = select(User.id).join(UserRole).where(UserRole.role == "mother", User.active.is_(True))
+    mothers = select(User.id).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == "mother", User.active.is_(True))
     by_language = dict(
         db.session.execute(
             select(User.language, func.count()).where(User.id.in_(mothers)).group_by(User.language)

@@ -97,8 +97,7 @@ def test_changing_password_ends_other_sessions_but_this_one(app):
     mother = make_mother()
     here = auth.start_session(mother)
     elsewhere = auth.start_session(mother)
-    mother.session_token = here
-    auth.change_password(mother, PASSWORD, "a brand new passphrase")
+    auth.change_password(mother, PASSWORD, "a brand new passphrase", keep=here)
     assert auth.load_session(here) == mother
     assert auth.load_session(elsewhere) is None
 

@@ -1,0 +1,41 @@
+"""The home page and the coordinator's overview."""
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from groups_app.core.places import Locality
+from groups_app.main.services import program_overview
+from tests.conftest import assert_max_queries, login, make_mother, make_user
+
+
+def test_home_routes_each_role_to_its_work(client):
+    assert "/register" in client.get("/").get_data(as_text=True)
+    login(client, make_user("coordinator"))
+    html = client.get("/").get_data(as_text=True)
+    assert "/coordinator/" in html and "/admin/users" not in html
+
+
+def test_overview_counts_mothers_by_language_locality_and_stage(app, db):
+    rahat = db.session.scalar(select(Locality).where(Locality.name_en == "Rahat"))
+    make_mother(language="ar", locality_id=rahat.id, due_date=date.today() + timedelta(days=30), first_time_mother=True)
+    make_mother(language="ar", locality_id=rahat.id, baby_birth_date=date.today() - timedelta(days=30))
+    make_mother(language="ru")
+    make_user("facilitator")
+    overview = program_overview()
+    assert overview.mothers_by_language == {"ar": 2, "ru": 1}
+    assert (overview.pregnant, overview.with_baby, overview.first_time) == (1, 1, 1)
+    assert [(loc.name_en if loc else None, n) for loc, n in overview.mothers_by_locality] == [("Rahat", 2), (None, 1)]
+    assert overview.people_by_role == {"mother": 3, "facilitator": 1}
+
+
+def test_overview_page_runs_a_fixed_number_of_queries(app, client, db):
+    coordinator = make_user("coordinator")
+    login(client, coordinator)
+    localities = db.session.scalars(select(Locality).limit(10)).all()
+    client.get("/coordinator/")
+    with assert_max_queries(db.engine, 8):
+        assert client.get("/coordinator/").status_code == 200
+    for n in range(30):
+        make_mother(language="ar", locality_id=localities[n % 10].id)
+    with assert_max_queries(db.engine, 8):
+        assert client.get("/coordinator/").status_code == 200

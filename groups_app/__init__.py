@@ -59,11 +59,14 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record):
 def _register_blueprints(app: Flask) -> None:
     from .accounts import admin_views, profile_views, views  # noqa: F401  (routes register on import)
     from .accounts import bp as accounts_bp
+    from .groups import bp as groups_bp
+    from .groups import views as groups_views  # noqa: F401
     from .main import bp as main_bp
     from .main import views as main_views  # noqa: F401
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(groups_bp)
 
 
 def _register_error_pages(app: Flask) -> None:
@@ -95,5 +98,7 @@ def _register_template_helpers(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from .cli import register
+    from .groups.commands import register as register_groups
 
     register(app)
+    register_groups(app)

@@ -60,9 +60,12 @@ def register(app: Flask) -> None:
     @click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
                   help="The library folder (default: the project's library/).")
     def library_import(folder: Path | None):
-        """Import or update localities (and later books and leaflets) from library/."""
+        """Import or update localities and discussion topics from library/; re-running updates."""
         from .core.places import import_localities
+        from .groups.services.topics import import_topics
 
         folder = folder or Path(current_app.config["LIBRARY_DIR"])
         added, updated = import_localities(folder / "localities.csv")
         click.echo(f"Localities: {added} added, {updated} updated.")
+        added, updated = import_topics(folder / "topics.csv")
+        click.echo(f"Topic texts: {added} added, {updated} updated.")

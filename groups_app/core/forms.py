@@ -15,6 +15,9 @@ BUILTIN_MESSAGES = (
     _l("Not a valid choice."),
     _l("Not a valid integer value."),
     _l("Invalid email address."),
+    _l("Not a valid time value."),
+    _l("Not a valid date value."),
+    _l("Number must be between %(min)s and %(max)s."),
     _l("The CSRF token is missing."),
     _l("The CSRF token is invalid."),
     _l("The CSRF token has expired."),
@@ -47,7 +50,7 @@ class IsoDateField(DateField):
             self.data = date.fromisoformat(valuelist[0].strip())
         except ValueError:
             self.data = None
-            raise ValueError(_l("Please give the date as year-month-day, for example 2026-03-31."))
+            raise ValueError(_l("Please give the date as year-month-day, for example 2026-03-31.")) from None
 
 
 def show_error(form: FlaskForm, error) -> int:

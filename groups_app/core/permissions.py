@@ -91,3 +91,4 @@ def can_manage_roles(user) -> bool:
 
 def can_read_audit_log(user) -> bool:
     return user.is_authenticated and user.has_role("admin")
+

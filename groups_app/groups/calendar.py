@@ -1,0 +1,122 @@
+"""iCalendar (RFC 5545) feeds of meetings, written with the icalendar package."""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from icalendar import Alarm, Calendar, Event
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..core.errors import DomainError
+from ..core.timeutil import aware
+from ..extensions import db
+from .models import CalendarFeed, Meeting, Membership
+from .models.group import MEMBER
+from .models.meeting import REMINDERS
+from .permissions import can_see_home_address
+
+PRODID = "-//groups_app//Mother to Mother//EN"
+
+
+def feed_for(user: User) -> CalendarFeed:
+    """Her personal feed, made on first use. Commits when it makes one."""
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    if feed is None:
+        feed = CalendarFeed(user_id=user.id, token=secrets.token_urlsafe(24), reminder="1d")
+        db.session.add(feed)
+        db.session.commit()
+    return feed
+
+
+def reset_feed(user: User, reminder: str) -> CalendarFeed:
+    """A new secret address (the old one stops working) and her reminder choice. Commits."""
+    if reminder not in REMINDERS:
+        raise DomainError(_("Please choose a reminder from the list."), field="reminder")
+    feed = feed_for(user)
+    feed.token = secrets.token_urlsafe(24)
+    feed.reminder = reminder
+    db.session.commit()
+    return feed
+
+
+def set_reminder(user: User, reminder: str) -> CalendarFeed:
+    if reminder not in REMINDERS:
+        raise DomainError(_("Please choose a reminder from the list."), field="reminder")
+    feed = feed_for(user)
+    feed.reminder = reminder
+    db.session.commit()
+    return feed
+
+
+def feed_owner(token: str) -> CalendarFeed | None:
+    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
+
+
+def meetings_of_member(user: User) -> list[Meeting]:
+    """Every meeting of her groups, in one query."""
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .join(Membership, (Membership.group_id == Meeting.group_id) & (Membership.user_id == user.id))
+            .where(Membership.status == MEMBER)
+            .order_by(Meeting.starts_at)
+        )
+    )
+
+
+def build_calendar(meetings: list[Meeting], viewer: User | None, languages: list[str], name: str,
+                   reminder: str = "none") -> bytes:
+    """A VCALENDAR of the meetings, as the viewer may see them, in the first of her languages."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    with force_locale(languages[0] if languages else "en"):
+        for meeting in meetings:
+            calendar.add_component(_event(meeting, viewer, languages, reminder))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _event(meeting: Meeting, viewer: User | None, languages: list[str], reminder: str) -> Event:
+    group = meeting.group
+    zone = ZoneInfo(group.timezone)
+    event = Event()
+    event.add("uid", meeting.uid)
+    event.add("dtstamp", aware(meeting.updated_at))
+    event.add("dtstart", meeting.start.astimezone(zone))
+    event.add("dtend", meeting.end.astimezone(zone))
+    event.add("sequence", meeting.sequence)
+    event.add("status", "CANCELLED" if meeting.cancelled else "CONFIRMED")
+    topic = meeting.topic.text_for(languages) if meeting.topic else None
+    if topic:
+        summary = _("%(group)s: %(topic)s", group=group.name, topic=topic.title)
+    else:
+        summary = _("%(group)s: support group meeting", group=group.name)
+    if meeting.cancelled:
+        summary = _("Cancelled: %(summary)s", summary=summary)
+    event.add("summary", summary)
+    event.add("location", location_for(group, viewer))
+    if topic and topic.description:
+        event.add("description", topic.description)
+    if reminder in ("1h", "1d") and not meeting.cancelled:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", summary)
+        alarm.add("trigger", -timedelta(hours=1) if reminder == "1h" else -timedelta(days=1))
+        event.add_component(alarm)
+    return event
+
+
+def location_for(group, viewer: User | None) -> str:
+    """The address where the viewer may see it; for a home, others see only the locality."""
+    place = group.locality.name()
+    if group.address and can_see_home_address(viewer, group):
+        return f"{group.address}, {place}"
+    return place

@@ -1,0 +1,43 @@
+"""Who may see and change what in a group: the object-level checks, used by views and templates.
+
+They live with the groups feature rather than in core/permissions.py, so that core depends on
+no feature; the route declarations still use core's vocabulary.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import Membership
+
+
+def is_facilitator_of(user, group) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.id in group.facilitator_ids)
+
+
+def is_member_of(user, group) -> bool:
+    """A seated member (not the waiting list). Looks the membership up: one small query."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(
+        select(Membership.id).where(Membership.group_id == group.id, Membership.user_id == user.id,
+                                    Membership.status == "member")
+    ) is not None
+
+
+def can_see_home_address(user, group) -> bool:
+    """A home address is for the group's members and facilitators; other venues are public."""
+    if group.venue_kind != "home":
+        return True
+    return is_facilitator_of(user, group) or is_member_of(user, group)
+
+
+def can_facilitate(user, group) -> bool:
+    """Plan, take attendance, manage members: the group's facilitators, and coordinators."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return is_facilitator_of(user, group) or user.has_role("coordinator", "admin")
+
+
+def can_manage_groups(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.has_role("coordinator", "admin"))

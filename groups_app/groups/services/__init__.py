@@ -1,0 +1,1 @@
+"""The rules of support groups, as plain functions: no request, no session, no flash."""

@@ -1,0 +1,277 @@
+"""Meetings: generated from the schedule, one-offs, moves, cancellations, plans, RSVPs, questions."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ...accounts.models import User
+from ...core import audit
+from ...core.errors import Conflict, DomainError, NotAllowed
+from ...core.notify import notify
+from ...core.timeutil import utcnow
+from ...extensions import db
+from ..models import Group, Meeting, MeetingQuestion, Membership, Rsvp, Topic
+from ..models.group import FREQUENCIES, MEMBER
+from ..models.meeting import CANCELLED, SCHEDULED
+from ..schedule import occurrences, to_utc
+
+HORIZON_WEEKS = 12
+MIN_AHEAD = 8  # a facilitator plans the next eight meetings
+
+
+def _horizon(group: Group, today: date) -> date:
+    weeks = {"weekly": HORIZON_WEEKS, "biweekly": 2 * MIN_AHEAD, "monthly": 4 * (MIN_AHEAD + 1)}[group.frequency]
+    return today + timedelta(weeks=weeks)
+
+
+def extend_meetings(group: Group, today: date | None = None) -> int:
+    """Create the regular meetings still missing up to the horizon. Does not commit."""
+    today = today or date.today()
+    start = max(today, group.schedule_from)
+    days = occurrences(group.frequency, group.weekday, group.schedule_from, start, _horizon(group, today))
+    if not days:
+        return 0
+    have = set(
+        db.session.scalars(
+            select(Meeting.occurrence).where(Meeting.group_id == group.id, Meeting.occurrence.in_(days))
+        )
+    )
+    made = 0
+    for day in days:
+        if day not in have:
+            db.session.add(Meeting(group_id=group.id, starts_at=to_utc(day, group.start_time, group.timezone),
+                                   duration_minutes=group.duration_minutes, occurrence=day))
+            made += 1
+    db.session.flush()
+    return made
+
+
+def extend_all(today: date | None = None) -> int:
+    """For the daily command: every active group gets its meetings up to the horizon. Commits."""
+    made = sum(extend_meetings(g, today) for g in db.session.scalars(select(Group).where(Group.archived.is_(False))))
+    db.session.commit()
+    return made
+
+
+def _clashes(group: Group, starts_at: datetime, duration: int, ignore: int | None = None) -> bool:
+    """Another meeting of the group, not cancelled, overlapping this time."""
+    ends_at = starts_at + timedelta(minutes=duration)
+    others = db.session.scalars(
+        select(Meeting).where(
+            Meeting.group_id == group.id,
+            Meeting.status == SCHEDULED,
+            Meeting.starts_at < ends_at,
+            Meeting.starts_at > starts_at - timedelta(minutes=240),
+        )
+    )
+    return any(m.id != ignore and m.start < ends_at and m.end > starts_at for m in others)
+
+
+def _check_time(group: Group, day: date | None, at: time | None, duration: int | None, ignore: int | None = None) -> datetime:
+    if day is None:
+        raise DomainError(_l("Please give the date of the meeting."), field="day")
+    if at is None:
+        raise DomainError(_l("Please give the time the meeting starts."), field="start_time")
+    if duration is None or not 60 <= duration <= 120:
+        raise DomainError(_l("A meeting lasts between 60 and 120 minutes."), field="duration_minutes")
+    starts_at = to_utc(day, at, group.timezone)
+    if starts_at <= utcnow():
+        raise DomainError(_l("A meeting cannot be set in the past."), field="day")
+    if _clashes(group, starts_at, duration, ignore):
+        raise Conflict(_l("The group already has a meeting at that time."), field="start_time")
+    return starts_at
+
+
+def add_one_off(group: Group, day: date | None, at: time | None, duration: int | None, *, by: User) -> Meeting:
+    """An extra meeting outside the schedule. Commits."""
+    starts_at = _check_time(group, day, at, duration)
+    meeting = Meeting(group_id=group.id, starts_at=starts_at, duration_minutes=duration, occurrence=None)
+    db.session.add(meeting)
+    db.session.flush()
+    audit.record("meeting.added", actor=by, target=f"meeting:{meeting.id}")
+    _tell_members(group, meeting, _l("An extra meeting"), "groups/email/meeting_added.txt")
+    db.session.commit()
+    return meeting
+
+
+def move_meeting(meeting: Meeting, day: date | None, at: time | None, duration: int | None, *, by: User) -> None:
+    """Move one meeting, leaving the others as they are. Members are told. Commits."""
+    if meeting.cancelled:
+        raise Conflict(_l("This meeting is cancelled."))
+    old_start = meeting.start
+    meeting.starts_at = _check_time(meeting.group, day, at, duration, ignore=meeting.id)
+    meeting.duration_minutes = duration
+    meeting.touch()
+    audit.record("meeting.moved", actor=by, target=f"meeting:{meeting.id}")
+    _tell_members(meeting.group, meeting, _l("A meeting has moved"), "groups/email/meeting_moved.txt", old_start=old_start)
+    db.session.commit()
+
+
+def cancel_meeting(meeting: Meeting, *, by: User) -> None:
+    """Cancel one meeting; it stays in calendars as cancelled. Members are told. Commits."""
+    if meeting.cancelled:
+        raise Conflict(_l("This meeting is already cancelled."))
+    if meeting.start <= utcnow():
+        raise DomainError(_l("A meeting that has started cannot be cancelled."))
+    meeting.status = CANCELLED
+    meeting.touch()
+    audit.record("meeting.cancelled", actor=by, target=f"meeting:{meeting.id}")
+    _tell_members(meeting.group, meeting, _l("A meeting is cancelled"), "groups/email/meeting_cancelled.txt")
+    db.session.commit()
+
+
+def change_schedule(group: Group, *, effective: date | None, frequency: str, weekday: int | None, at: time | None,
+                    duration: int | None, by: User, today: date | None = None) -> None:
+    """A new regular schedule from `effective` on. Earlier meetings stay as they are.
+
+    Regular meetings from that date on are matched in order to the new dates, so each keeps
+    its topic, plan, RSVPs and calendar UID (with its SEQUENCE raised); those left over are
+    cancelled, and new ones are made as needed. Commits.
+    """
+    today = today or date.today()
+    if effective is None or effective < today:
+        raise DomainError(_l("The new schedule can start today or later, not in the past."), field="effective")
+    if frequency not in FREQUENCIES:
+        raise DomainError(_l("Please choose how often the group meets."), field="frequency")
+    if weekday is None or not 0 <= weekday <= 6:
+        raise DomainError(_l("Please choose the day of the week the group meets."), field="weekday")
+    if at is None:
+        raise DomainError(_l("Please give the time the meeting starts."), field="start_time")
+    if duration is None or not 60 <= duration <= 120:
+        raise DomainError(_l("A meeting lasts between 60 and 120 minutes."), field="duration_minutes")
+    group.frequency, group.weekday, group.start_time, group.duration_minutes = frequency, weekday, at, duration
+    group.schedule_from = effective
+    old = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.group_id == group.id, Meeting.occurrence.is_not(None), Meeting.occurrence >= effective,
+               Meeting.status == SCHEDULED)
+        .order_by(Meeting.starts_at)
+    ).all()
+    days = occurrences(frequency, weekday, effective, effective, _horizon(group, today))
+    for meeting in old:
+        meeting.occurrence = None  # free the slots before they are given out again
+    db.session.flush()
+    for meeting, day in zip(old, days, strict=False):
+        meeting.occurrence = day
+        meeting.starts_at = to_utc(day, at, group.timezone)
+        meeting.duration_minutes = duration
+        meeting.touch()
+    for meeting in old[len(days):]:
+        meeting.status = CANCELLED
+        meeting.touch()
+    db.session.flush()
+    extend_meetings(group, today)
+    audit.record("group.schedule_changed", actor=by, target=f"group:{group.id}", detail={"from": effective.isoformat()})
+    _tell_members(group, None, _l("Your group has a new schedule"), "groups/email/schedule_changed.txt")
+    db.session.commit()
+
+
+def _tell_members(group: Group, meeting: Meeting | None, subject, template: str, **context) -> None:
+    members = db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.group_id == group.id, Membership.status == MEMBER)
+    )
+    for member in members:
+        notify(member, subject, template, group=group, meeting=meeting, **context)
+
+
+# ---- planning ----------------------------------------------------------------------------------
+
+def upcoming(group_ids: list[int], per_group: int = MIN_AHEAD, now: datetime | None = None) -> dict[int, list[Meeting]]:
+    """The next meetings of each group (cancelled ones included, marked), in one query."""
+    now = now or utcnow()
+    rows = db.session.scalars(
+        select(Meeting).where(Meeting.group_id.in_(group_ids), Meeting.starts_at >= now - timedelta(hours=3))
+        .order_by(Meeting.starts_at)
+    ).all()
+    result: dict[int, list[Meeting]] = {gid: [] for gid in group_ids}
+    for meeting in rows:
+        if len(result[meeting.group_id]) < per_group:
+            result[meeting.group_id].append(meeting)
+    return result
+
+
+def recent_topics(group_ids: list[int], limit: int = 6, now: datetime | None = None) -> dict[int, list[Meeting]]:
+    """The last meetings with a topic of each group, most recent first, to avoid repeats."""
+    now = now or utcnow()
+    rows = db.session.scalars(
+        select(Meeting).where(Meeting.group_id.in_(group_ids), Meeting.starts_at < now, Meeting.topic_id.is_not(None),
+                              Meeting.status == SCHEDULED)
+        .order_by(Meeting.starts_at.desc())
+    ).all()
+    result: dict[int, list[Meeting]] = {gid: [] for gid in group_ids}
+    for meeting in rows:
+        if len(result[meeting.group_id]) < limit:
+            result[meeting.group_id].append(meeting)
+    return result
+
+
+def set_plan(meeting: Meeting, topic_id: int | None, plan: str, *, by: User) -> None:
+    """A facilitator chooses the topic and writes a short plan. Commits."""
+    if topic_id is not None and db.session.get(Topic, topic_id) is None:
+        raise DomainError(_l("Please choose a topic from the list."), field="topic_id")
+    if len(plan) > 2000:
+        raise DomainError(_l("Please keep the plan under 2000 characters."), field="plan")
+    if meeting.topic_id != topic_id:
+        meeting.touch()  # the topic is in the calendar's SUMMARY
+    meeting.topic_id = topic_id
+    meeting.plan = plan.strip()
+    audit.record("meeting.planned", actor=by, target=f"meeting:{meeting.id}")
+    db.session.commit()
+
+
+# ---- RSVPs and questions -----------------------------------------------------------------------
+
+def _ensure_member(meeting: Meeting, user: User) -> None:
+    is_member = db.session.scalar(
+        select(Membership.id).where(Membership.group_id == meeting.group_id, Membership.user_id == user.id,
+                                    Membership.status == MEMBER)
+    )
+    if not is_member:
+        raise NotAllowed(_l("Only members of this group can do this."))
+
+
+def rsvp(meeting: Meeting, mother: User, coming: bool) -> Rsvp:
+    """She says whether she is coming; saying it again changes her answer. Commits."""
+    _ensure_member(meeting, mother)
+    if meeting.cancelled or meeting.end <= utcnow():
+        raise Conflict(_l("This meeting is over or cancelled."))
+    answer = db.session.scalar(select(Rsvp).where(Rsvp.meeting_id == meeting.id, Rsvp.user_id == mother.id))
+    if answer is None:
+        answer = Rsvp(meeting_id=meeting.id, user_id=mother.id, coming=coming)
+        db.session.add(answer)
+    answer.coming, answer.updated_at = coming, utcnow()
+    db.session.commit()
+    return answer
+
+
+def expected(meeting_ids: list[int]) -> dict[int, int]:
+    """How many said they are coming, per meeting, in one query."""
+    rows = db.session.execute(
+        select(Rsvp.meeting_id, func.count(Rsvp.id)).where(Rsvp.meeting_id.in_(meeting_ids), Rsvp.coming.is_(True))
+        .group_by(Rsvp.meeting_id)
+    ).all()
+    return {mid: 0 for mid in meeting_ids} | dict(rows)
+
+
+def ask(meeting: Meeting, mother: User, text: str, anonymous: bool) -> MeetingQuestion:
+    """A question for the facilitator ahead of the meeting. Commits."""
+    _ensure_member(meeting, mother)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_l("Please write your question."), field="text")
+    if len(text) > 1000:
+        raise DomainError(_l("Please keep the question under 1000 characters."), field="text")
+    if meeting.cancelled or meeting.end <= utcnow():
+        raise Conflict(_l("This meeting is over or cancelled."))
+    question = MeetingQuestion(meeting_id=meeting.id, user_id=mother.id, text=text, anonymous=anonymous)
+    db.session.add(question)
+    db.session.commit()
+    return question
+
+
+def mark_discussed(question: MeetingQuestion, discussed: bool, *, by: User) -> None:
+    question.discussed = discussed
+    db.session.commit()

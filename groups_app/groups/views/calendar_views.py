@@ -1,0 +1,87 @@
+"""Calendar feeds: a group's, a mother's personal secret feed, one meeting; and her feed settings."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...core.errors import DomainError
+from ...core.forms import show_error
+from ...core.permissions import ANYONE, SIGNED_IN, allow, ensure, owner
+from ...core.security import no_store
+from .. import bp
+from .. import calendar as feeds
+from ..forms import CalendarForm
+from ..permissions import can_facilitate, is_member_of
+from ..services.meetings import upcoming
+from .common import get_group, get_meeting
+
+
+def _ics(body: bytes, filename: str, private: bool) -> Response:
+    response = Response(body, mimetype="text/calendar; charset=utf-8",
+                        headers={"Content-Disposition": f'inline; filename="{filename}"'})
+    if private:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/groups/<int:group_id>/calendar.ics")
+@allow(ANYONE)
+def group_calendar(group_id: int):
+    """Public: a home's address appears only to members, and a feed reader is nobody's member."""
+    group = get_group(group_id)
+    languages = group.language_list
+    meetings = upcoming([group.id], per_group=50)[group.id]
+    body = feeds.build_calendar(meetings, None, languages, group.name)
+    return _ics(body, f"group-{group.id}.ics", private=False)
+
+
+@bp.route("/calendar/<token>.ics")
+@allow(ANYONE)
+def personal_calendar(token: str):
+    """The secret address is the key: no sign-in, since calendar programs cannot sign in."""
+    feed = feeds.feed_owner(token)
+    if feed is None or not feed.user.active:
+        abort(404)
+    user = feed.user
+    body = feeds.build_calendar(feeds.meetings_of_member(user), user, user.read_languages,
+                                _("My Mother to Mother groups"), feed.reminder)
+    return _ics(body, "my-groups.ics", private=True)
+
+
+@bp.route("/meetings/<int:meeting_id>/calendar.ics")
+@allow(owner("members and facilitators of the group"))
+def meeting_calendar(meeting_id: int):
+    meeting = get_meeting(meeting_id)
+    ensure(is_member_of(current_user, meeting.group) or can_facilitate(current_user, meeting.group))
+    feed = feeds.feed_for(current_user)
+    body = feeds.build_calendar([meeting], current_user, current_user.read_languages, meeting.group.name, feed.reminder)
+    response = _ics(body, f"meeting-{meeting.id}.ics", private=True)
+    response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}.ics"'
+    return response
+
+
+@bp.route("/account/calendar", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def calendar_settings():
+    no_store()
+    feed = feeds.feed_for(current_user)
+    form = CalendarForm(reminder=feed.reminder) if request.method == "GET" else CalendarForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            if request.form.get("action") == "reset":
+                feeds.reset_feed(current_user, form.reminder.data)
+                flash(_("Your calendar has a new address. The old one no longer works: subscribe again with the new one."), "success")
+            else:
+                feeds.set_reminder(current_user, form.reminder.data)
+                flash(_("Saved."), "success")
+        except DomainError as error:
+            status = show_error(form, error)
+        else:
+            return redirect(url_for("groups.calendar_settings"))
+    elif form.is_submitted():
+        status = 400
+    url = url_for("groups.personal_calendar", token=feed.token, _external=True)
+    return render_template("groups/calendar_settings.html", form=form, feed_url=url,
+                           webcal_url="webcal://" + url.split("://", 1)[1]), status

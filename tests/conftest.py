@@ -166,3 +166,48 @@ def assert_max_queries(engine, n: int):
 
 def today() -> date:
     return date.today()
+
+
+def locality(name_en: str = "Beersheba"):
+    from sqlalchemy import select
+
+    from groups_app.core.places import Locality
+
+    return _db.session.scalar(select(Locality).where(Locality.name_en == name_en))
+
+
+def make_group(*facilitators: User, name: str = "Beersheba mornings", place: str = "Beersheba", by: User | None = None,
+               **overrides):
+    """A group through the service, so that its meetings are generated as in real use."""
+    from datetime import time
+
+    from groups_app.groups.services.groups import GroupFields, create_group
+
+    values = dict(name=name, description="", venue_kind="community_centre", address="Community centre, main hall",
+                  locality_id=locality(place).id, languages=["he", "ar"], frequency="weekly", weekday=1,
+                  start_time=time(10, 0), duration_minutes=90, timezone="Asia/Jerusalem", capacity=12, open=True,
+                  facilitator_ids=[f.id for f in facilitators])
+    values.update(overrides)
+    return create_group(GroupFields(**values), by=by or make_user("coordinator"))
+
+
+def add_members(group, *mothers):
+    from groups_app.groups.models import Membership
+
+    for mother in mothers:
+        _db.session.add(Membership(group_id=group.id, user_id=mother.id, status="member"))
+    _db.session.commit()
+
+
+def past_meeting(group, days_ago: int = 1, **fields):
+    """A meeting that already happened (the schedule only makes future ones)."""
+    from datetime import timedelta
+
+    from groups_app.core.timeutil import utcnow
+    from groups_app.groups.models import Meeting
+
+    meeting = Meeting(group_id=group.id, starts_at=utcnow() - timedelta(days=days_ago, hours=2),
+                      duration_minutes=90, **fields)
+    _db.session.add(meeting)
+    _db.session.commit()
+    return meeting

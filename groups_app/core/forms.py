@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField
@@ -26,11 +26,13 @@ BUILTIN_MESSAGES = (
 
 
 class _Translations:
+    """Plain lookups: WTForms fills in the %(...)s placeholders itself."""
+
     def gettext(self, string: str) -> str:
-        return gettext(string)
+        return get_translations().ugettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return ngettext(singular, plural, n)
+        return get_translations().ungettext(singular, plural, n)
 
 
 class BaseForm(FlaskForm):
@@ -56,7 +58,7 @@ class IsoDateField(DateField):
 def show_error(form: FlaskForm, error) -> int:
     """Put a service's DomainError next to its field (or on top of the form); return its status."""
     field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
+    if field is not None and field.type != "FieldList":  # a list of sub-forms shows it on top
         field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
     else:
         form.form_errors.append(error.message)

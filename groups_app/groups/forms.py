@@ -76,13 +76,14 @@ class AddMemberForm(BaseForm):
 
 class GuestForm(PlainForm):
     first_name = StringField(_l("First name"), validators=[Length(max=60)])
-    stage = SelectField(_l("Pregnant or breastfeeding"),
+    stage = SelectField(_l("Pregnant or breastfeeding"), validate_choice=False,  # checked by the service
                         choices=[("", "—"), ("pregnant", _l("Pregnant")), ("breastfeeding", _l("Breastfeeding"))])
     baby_age_months = IntegerField(_l("Baby's age in months"), validators=[Optional()])
 
 
 class AttendanceForm(BaseForm):
-    present = MultiCheckboxField(_l("Members who came"), coerce=int)
+    # Who may be ticked is the service's rule (members only), with its own message.
+    present = MultiCheckboxField(_l("Members who came"), coerce=int, validate_choice=False)
     guests = FieldList(FormField(GuestForm), min_entries=3, max_entries=10)
 
 

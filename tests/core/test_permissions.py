@@ -57,7 +57,7 @@ def _sample_objects(persona):
     db.session.add(question)
     db.session.commit()
     ids = {"user_id": someone.id, "group_id": group.id, "meeting_id": meeting.id, "question_id": question.id,
-           "topic_id": topic.id, "token": "not-a-real-token"}
+           "topic_id": topic.id, "token": "not-a-real-token", "notice_id": 999999}
     return user, ids
 
 

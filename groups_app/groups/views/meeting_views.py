@@ -180,14 +180,10 @@ def attendance(meeting_id: int):
     status = 200
     if form.is_submitted():
         try:
-            present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
-            guests = [attendance_service.GuestEntry(g["first_name"] or "", g["stage"] or "", g["baby_age_months"])
-                      for g in form.guests.data if (g["first_name"] or "").strip() or g["stage"]]
-            if not form.validate():
-                if any(e for e in form.guests.errors):
-                    raise DomainError(_("The baby's age is in months, from 0 to 60."), field="guests")
-                raise DomainError(_("Only members of the group can be ticked. Add a walk-in as a guest."), field="present")
-            attendance_service.take_attendance(meeting, present, guests, by=current_user)
+            if any(row.baby_age_months.process_errors and (row.baby_age_months.raw_data or [""])[0].strip()
+                   for row in form.guests):
+                raise DomainError(_("The baby's age is in months, from 0 to 60."), field="guests")
+            attendance_service.take_attendance(meeting, set(form.present.data or []), _guest_rows(form), by=current_user)
         except DomainError as error:
             db.session.rollback()
             status = show_error(form, error)
@@ -196,6 +192,12 @@ def attendance(meeting_id: int):
             return redirect(url_for("groups.attendance", meeting_id=meeting.id))
     return render_template("groups/attendance.html", form=form, meeting=meeting, members=members,
                            guests=attendance_service.guests_at(meeting), history=attendance_service.history(meeting)), status
+
+
+def _guest_rows(form: AttendanceForm) -> list[attendance_service.GuestEntry]:
+    """The guest lines that were filled in; empty lines are spare."""
+    return [attendance_service.GuestEntry(row["first_name"] or "", row["stage"] or "", row["baby_age_months"])
+            for row in form.guests.data if (row["first_name"] or "").strip() or row["stage"]]
 
 
 @bp.route("/meetings/<int:meeting_id>/sheet")

@@ -1,0 +1,166 @@
+"""Meetings: moving, cancelling, schedule changes, one-offs, plans, RSVPs and questions."""
+from datetime import date, time, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from groups_app.core.errors import DomainError
+from groups_app.core.notify import Notice
+from groups_app.groups.models import Meeting
+from groups_app.groups.schedule import local
+from groups_app.groups.services import meetings as service
+from tests.conftest import add_members, make_group, make_mother, make_user, past_meeting
+
+
+def _future(group):
+    return service.upcoming([group.id])[group.id]
+
+
+def test_extending_never_duplicates_a_slot(app, db):
+    group = make_group()
+    before = db.session.scalar(select(func.count(Meeting.id)))
+    assert service.extend_meetings(group) == 0
+    assert service.extend_all() == 0
+    assert db.session.scalar(select(func.count(Meeting.id))) == before
+
+
+def test_move_one_meeting_tells_members_and_leaves_the_others(app, db):
+    facilitator, member = make_user("facilitator"), make_mother()
+    group = make_group(facilitator)
+    add_members(group, member)
+    first, second = _future(group)[:2]
+    other_start = second.start
+    new_day = local(first.start, group.timezone).date() + timedelta(days=2)
+    service.move_meeting(first, new_day, time(18, 30), 90, by=facilitator)
+    assert local(first.start, group.timezone).time() == time(18, 30)
+    assert first.sequence == 1 and first.occurrence is not None
+    assert second.start == other_start and second.sequence == 0
+    assert db.session.scalar(select(func.count(Notice.id)).where(Notice.user_id == member.id)) == 1
+    assert service.extend_meetings(group) == 0  # its slot stays taken: no new meeting at the old time
+
+
+@pytest.mark.parametrize("day_offset, at, duration, field", [
+    (-2, time(10), 90, "day"),  # in the past
+    (None, time(10), 90, "day"),
+    (3, None, 90, "start_time"),
+    (3, time(10), 200, "duration_minutes"),
+])
+def test_bad_meeting_times_are_refused(app, db, day_offset, at, duration, field):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    meeting = _future(group)[0]
+    day = None if day_offset is None else date.today() + timedelta(days=day_offset)
+    with pytest.raises(DomainError) as error:
+        service.move_meeting(meeting, day, at, duration, by=facilitator)
+    assert error.value.field == field
+    db.session.rollback()
+    assert db.session.get(Meeting, meeting.id).sequence == 0
+
+
+def test_two_meetings_of_a_group_cannot_overlap(app):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    first = _future(group)[0]
+    start = local(first.start, group.timezone)
+    with pytest.raises(DomainError) as error:
+        service.add_one_off(group, start.date(), (start + timedelta(minutes=30)).time(), 60, by=facilitator)
+    assert error.value.status == 409
+
+
+def test_cancel_keeps_it_in_the_list_as_cancelled(app, db):
+    facilitator, member = make_user("facilitator"), make_mother()
+    group = make_group(facilitator)
+    add_members(group, member)
+    meeting = _future(group)[0]
+    service.cancel_meeting(meeting, by=facilitator)
+    assert meeting.cancelled and meeting.sequence == 1
+    with pytest.raises(DomainError):
+        service.cancel_meeting(meeting, by=facilitator)
+    assert meeting in _future(group)
+
+
+def test_one_off_meeting(app):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    day = local(_future(group)[0].start, group.timezone).date() + timedelta(days=1)
+    meeting = service.add_one_off(group, day, time(17), 60, by=facilitator)
+    assert meeting.occurrence is None
+    assert meeting in _future(group)
+
+
+def test_schedule_change_from_a_date_keeps_earlier_meetings_and_moves_later_ones(app, db):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    meetings = _future(group)
+    keep, moved = meetings[1], meetings[3]
+    moved.plan = "Bring the sling"
+    db.session.commit()
+    keep_start, moved_id = keep.start, moved.id
+    effective = local(meetings[2].start, group.timezone).date()
+    service.change_schedule(group, effective=effective, frequency="weekly", weekday=3, at=time(19), duration=60,
+                            by=facilitator)
+    assert keep.start == keep_start
+    moved = db.session.get(Meeting, moved_id)
+    when = local(moved.start, group.timezone)
+    assert (when.weekday(), when.time(), moved.duration_minutes) == (3, time(19), 60)
+    assert moved.sequence == 1 and moved.plan == "Bring the sling"
+    later = [m for m in _future(group) if m.start.date() >= effective and not m.cancelled]
+    assert all(local(m.start, group.timezone).weekday() == 3 for m in later)
+
+
+def test_schedule_change_in_the_past_or_without_a_weekday_is_refused(app):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    with pytest.raises(DomainError) as error:
+        service.change_schedule(group, effective=date.today() - timedelta(days=1), frequency="weekly", weekday=1,
+                                at=time(10), duration=90, by=facilitator)
+    assert error.value.field == "effective"
+    with pytest.raises(DomainError) as error:
+        service.change_schedule(group, effective=date.today(), frequency="weekly", weekday=None, at=time(10),
+                                duration=90, by=facilitator)
+    assert error.value.field == "weekday"
+
+
+def test_plan_a_topic_and_see_recent_topics(app):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    from groups_app.groups.models import Topic, TopicText
+    from groups_app.extensions import db
+
+    topic = Topic(slug="first-weeks", texts=[TopicText(language="en", title="The first weeks")])
+    db.session.add(topic)
+    db.session.commit()
+    old = past_meeting(group, days_ago=7, topic_id=topic.id)
+    meeting = _future(group)[0]
+    service.set_plan(meeting, topic.id, "Start with a round of names.", by=facilitator)
+    assert meeting.topic_id == topic.id and meeting.sequence == 1
+    assert service.recent_topics([group.id])[group.id] == [old]
+    with pytest.raises(DomainError):
+        service.set_plan(meeting, 999999, "", by=facilitator)
+
+
+def test_rsvp_and_expected_count(app):
+    group = make_group()
+    a, b, stranger = make_mother(), make_mother(), make_mother()
+    add_members(group, a, b)
+    meeting = _future(group)[0]
+    service.rsvp(meeting, a, True)
+    service.rsvp(meeting, b, True)
+    service.rsvp(meeting, b, False)  # changed her mind
+    assert service.expected([meeting.id]) == {meeting.id: 1}
+    with pytest.raises(DomainError) as error:
+        service.rsvp(meeting, stranger, True)
+    assert error.value.status == 403
+
+
+def test_questions_ahead_and_marking_discussed(app):
+    facilitator, member = make_user("facilitator"), make_mother()
+    group = make_group(facilitator)
+    add_members(group, member)
+    meeting = _future(group)[0]
+    question = service.ask(meeting, member, "How do I know she has enough?", anonymous=True)
+    assert question.anonymous
+    with pytest.raises(DomainError):
+        service.ask(meeting, member, "   ", anonymous=False)
+    service.mark_discussed(question, True, by=facilitator)
+    assert question.discussed

@@ -1,0 +1,206 @@
+"""The groups pages through HTTP: permissions, bad input, and queries that do not grow."""
+from sqlalchemy import func, select
+
+from groups_app.groups.models import Group, Membership
+from groups_app.groups.services.meetings import upcoming
+from tests.conftest import add_members, assert_max_queries, locality, login, make_group, make_mother, make_user, past_meeting
+
+
+def _group_form(**overrides):
+    data = {"name": "Dimona evenings", "description": "Pregnant and new mothers", "venue_kind": "community_centre",
+            "address": "Community centre", "locality_id": str(locality("Dimona").id), "languages": ["am", "he"],
+            "frequency": "weekly", "weekday": "0", "start_time": "18:00", "duration_minutes": "90",
+            "timezone": "Asia/Jerusalem", "capacity": "12", "open": "y"}
+    data.update(overrides)
+    return data
+
+
+def test_coordinator_creates_a_group(client, db):
+    facilitator = make_user("facilitator")
+    login(client, make_user("coordinator"))
+    response = client.post("/groups/new", data=_group_form(facilitator_ids=[str(facilitator.id)]))
+    assert response.status_code == 302
+    group = db.session.scalar(select(Group))
+    assert group.name == "Dimona evenings" and group.facilitator_ids == {facilitator.id}
+    assert len(upcoming([group.id])[group.id]) == 8
+
+
+def test_bad_capacity_is_refused_with_her_input_kept(client, db):
+    login(client, make_user("coordinator"))
+    response = client.post("/groups/new", data=_group_form(capacity="40"))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'value="Dimona evenings"' in html and 'value="40"' in html and 'id="capacity-error"' in html
+    response = client.post("/groups/new", data=_group_form(weekday=""))
+    assert response.status_code == 400 and 'id="weekday-error"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Group.id))) == 0
+
+
+def test_mothers_and_facilitators_cannot_create_groups(client):
+    for role in ("mother", "facilitator", "staff"):
+        login(client, make_user(role))
+        assert client.post("/groups/new", data=_group_form()).status_code == 403
+        client.post("/logout")
+
+
+def test_mother_joins_and_joining_twice_is_refused(client, db):
+    group = make_group()
+    mother = make_mother()
+    login(client, mother)
+    assert client.post(f"/groups/{group.id}/join").status_code == 302
+    again = client.post(f"/groups/{group.id}/join")
+    assert again.status_code == 409
+    assert db.session.scalar(select(func.count(Membership.id))) == 1
+
+
+def test_home_address_hidden_from_non_members(client):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator, venue_kind="home", address="12 Olive Street")
+    member, stranger = make_mother(), make_mother()
+    add_members(group, member)
+    assert "12 Olive Street" not in client.get(f"/groups/{group.id}").get_data(as_text=True)
+    login(client, stranger)
+    assert "12 Olive Street" not in client.get(f"/groups/{group.id}").get_data(as_text=True)
+    assert "12 Olive Street" not in client.get("/groups/").get_data(as_text=True)
+    client.post("/logout")
+    login(client, member)
+    assert "12 Olive Street" in client.get(f"/groups/{group.id}").get_data(as_text=True)
+
+
+def test_non_members_cannot_see_meetings_or_attendance(client):
+    facilitator, other_facilitator = make_user("facilitator"), make_user("facilitator")
+    group = make_group(facilitator)
+    meeting = past_meeting(group)
+    login(client, make_mother())
+    assert client.get(f"/meetings/{meeting.id}").status_code == 403
+    assert client.get(f"/meetings/{meeting.id}/attendance").status_code == 403
+    client.post("/logout")
+    login(client, other_facilitator)  # a facilitator, but not of this group
+    assert client.get(f"/meetings/{meeting.id}/attendance").status_code == 403
+    assert client.post(f"/meetings/{meeting.id}/cancel").status_code == 403
+    client.post("/logout")
+    member = make_mother()
+    add_members(group, member)
+    login(client, member)
+    assert client.get(f"/meetings/{meeting.id}").status_code == 200
+    assert client.get(f"/meetings/{meeting.id}/attendance").status_code == 403
+
+
+def test_facilitator_takes_attendance_with_a_guest(client, db):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    a, b = make_mother(name="Aviva"), make_mother(name="Bracha")
+    add_members(group, a, b)
+    meeting = past_meeting(group)
+    login(client, facilitator)
+    page = client.get(f"/meetings/{meeting.id}/attendance")
+    assert "Aviva" in page.get_data(as_text=True)
+    response = client.post(f"/meetings/{meeting.id}/attendance", data={
+        "present": [str(a.id)], "guests-0-first_name": "Rivka", "guests-0-stage": "pregnant",
+        "guests-0-baby_age_months": ""})
+    assert response.status_code == 302
+    html = client.get(f"/meetings/{meeting.id}/attendance").get_data(as_text=True)
+    assert "Rivka" in html
+
+
+def test_attendance_for_a_stranger_is_refused_and_her_guest_row_kept(client, db):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    member, stranger = make_mother(), make_mother()
+    add_members(group, member)
+    meeting = past_meeting(group)
+    login(client, facilitator)
+    response = client.post(f"/meetings/{meeting.id}/attendance", data={
+        "present": [str(member.id), str(stranger.id)], "guests-0-first_name": "Rivka", "guests-0-stage": "pregnant"})
+    assert response.status_code == 400
+    assert 'value="Rivka"' in response.get_data(as_text=True)
+
+
+def test_mother_rsvps_and_asks_a_question(client, db):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    mother = make_mother(name="Huda")
+    add_members(group, mother)
+    meeting = upcoming([group.id])[group.id][0]
+    login(client, mother)
+    assert client.post(f"/meetings/{meeting.id}/rsvp", data={"coming": "yes"}).status_code == 302
+    assert client.post(f"/meetings/{meeting.id}/rsvp", data={"coming": "perhaps"}).status_code == 400
+    assert client.post(f"/meetings/{meeting.id}/questions", data={"text": "Night feeds?", "anonymous": "y"}).status_code == 302
+    empty = client.post(f"/meetings/{meeting.id}/questions", data={"text": ""})
+    assert empty.status_code == 400
+    client.post("/logout")
+    login(client, facilitator)
+    html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Night feeds?" in html and "Huda" not in html.split("Questions")[-1]
+
+
+def test_directory_runs_a_fixed_number_of_queries(client, db):
+    facilitator = make_user("facilitator")
+    make_group(facilitator)
+    with assert_max_queries(db.engine, 6):
+        assert client.get("/groups/").status_code == 200
+    for n in range(12):
+        group = make_group(make_user("facilitator"), name=f"Group {n}", place=["Rahat", "Arad", "Dimona"][n % 3])
+        add_members(group, make_mother(), make_mother())
+    with assert_max_queries(db.engine, 6):
+        html = client.get("/groups/").get_data(as_text=True)
+    assert "Group 11" in html
+
+
+def test_attendance_report_runs_a_fixed_number_of_queries(client, db):
+    coordinator = make_user("coordinator")
+    facilitator = make_user("facilitator")
+    login(client, coordinator)
+    from groups_app.groups.services.attendance import take_attendance
+
+    def grow(n):
+        for i in range(n):
+            group = make_group(facilitator, name=f"G{n}-{i}")
+            mothers = [make_mother() for _ in range(3)]
+            add_members(group, *mothers)
+            for days in (2, 9):
+                take_attendance(past_meeting(group, days_ago=days), {m.id for m in mothers}, [], by=facilitator)
+
+    grow(1)
+    client.get("/coordinator/attendance")
+    with assert_max_queries(db.engine, 10) :
+        assert client.get("/coordinator/attendance").status_code == 200
+    grow(6)
+    with assert_max_queries(db.engine, 10):
+        assert client.get("/coordinator/attendance").status_code == 200
+    csv = client.get("/coordinator/attendance.csv")
+    assert csv.status_code == 200 and csv.data.startswith(b"\xef\xbb\xbf")
+    assert "attachment" in csv.headers["Content-Disposition"]
+
+
+def test_attendance_report_is_for_coordinators(client):
+    for role in ("mother", "facilitator", "staff", "volunteer"):
+        login(client, make_user(role))
+        assert client.get("/coordinator/attendance").status_code == 403
+        assert client.get("/coordinator/attendance.csv").status_code == 403
+        client.post("/logout")
+
+
+def test_planner_shows_the_next_eight_meetings_of_her_groups(client):
+    facilitator = make_user("facilitator")
+    make_group(facilitator, name="Mine")
+    make_group(make_user("facilitator"), name="Not mine")
+    login(client, facilitator)
+    html = client.get("/planner").get_data(as_text=True)
+    assert "Mine" in html and "Not mine" not in html
+    assert html.count('name="topic_id"') == 8
+
+
+def test_a_bad_guest_age_is_explained_and_nothing_saved(client, db):
+    from groups_app.groups.models import Attendance
+
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    meeting = past_meeting(group)
+    login(client, facilitator)
+    response = client.post(f"/meetings/{meeting.id}/attendance", data={
+        "guests-0-first_name": "Rivka", "guests-0-stage": "breastfeeding", "guests-0-baby_age_months": "three"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "0 to 60" in html and 'value="Rivka"' in html
+    assert db.session.scalar(select(func.count(Attendance.id))) == 0

@@ -1,7 +1,7 @@
 """Believable, multilingual demo data for every role. Never in production, never twice."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
@@ -64,4 +64,62 @@ def load_demo(production: bool, today: date | None = None) -> list[tuple[str, st
         db.session.add(user)
         made.append((user.email, ", ".join(roles)))
     db.session.commit()
+    _demo_groups(today)
     return made
+
+
+# name, locality, venue, address, languages, weekday (Mon=0), hour, facilitator's email name, members
+GROUPS = [
+    ("בוקר אמהות באר שבע", "Beersheba", "community_centre", "מתנ\"ס השכונה, אולם בקומה הראשונה",
+     "he,en,es", 6, 10, "facilitator2", ("mother", "mother.es", "volunteer")),
+    ("حلقة الرضاعة في رهط", "Rahat", "home", "بيت أمل، الحي 12، قرب المدرسة",
+     "ar", 1, 17, "facilitator", ("mother.ar", "facilitator")),
+    ("Молодые мамы Арада", "Arad", "clinic", "Типат Халав, зал для встреч", "ru,he", 3, 11, "facilitator2",
+     ("mother.ru",)),
+    ("קבוצת הריון ותינוקות דימונה", "Dimona", "community_centre", "מתנ\"ס, האולם הקטן", "am,he", 0, 18,
+     "facilitator", ("mother.am", "volunteer")),
+]
+
+
+def _demo_groups(today: date) -> None:
+    """Four groups with a past (meetings with topics and attendance) and a planned future."""
+    from .groups.models import Attendance, Group, GroupFacilitator, Meeting, MeetingQuestion, Membership, Rsvp, Topic
+    from .groups.schedule import to_utc
+    from .groups.services.meetings import extend_meetings
+
+    people = {u.email.split("@")[0]: u for u in db.session.scalars(select(User).where(User.email.like(f"%@{DEMO_DOMAIN}")))}
+    localities = {loc.name_en: loc for loc in db.session.scalars(select(Locality))}
+    topics = list(db.session.scalars(select(Topic).order_by(Topic.slug)))
+    for index, (name, place, venue, address, languages, weekday, hour, facilitator, members) in enumerate(GROUPS):
+        group = Group(name=name, description="", venue_kind=venue, address=address, locality=localities[place],
+                      languages=languages, frequency="weekly", weekday=weekday, start_time=time(hour),
+                      duration_minutes=90, timezone="Asia/Jerusalem", capacity=12, open=True,
+                      schedule_from=today - timedelta(weeks=8))
+        db.session.add(group)
+        db.session.flush()
+        db.session.add(GroupFacilitator(group_id=group.id, user_id=people[facilitator].id))
+        for member in members:
+            db.session.add(Membership(group_id=group.id, user_id=people[member].id, status="member"))
+        for weeks_ago in range(6, 0, -1):  # six past meetings, most attended by most members
+            day = today - timedelta(days=(today.weekday() - weekday) % 7, weeks=weeks_ago)
+            meeting = Meeting(group_id=group.id, starts_at=to_utc(day, group.start_time, group.timezone),
+                              duration_minutes=90, occurrence=day,
+                              topic_id=topics[(index * 3 + weeks_ago) % len(topics)].id if topics else None)
+            db.session.add(meeting)
+            db.session.flush()
+            for n, member in enumerate(members):
+                if (weeks_ago + n) % 3:
+                    db.session.add(Attendance(meeting_id=meeting.id, user_id=people[member].id))
+        extend_meetings(group, today)
+        upcoming = db.session.scalars(
+            select(Meeting).where(Meeting.group_id == group.id, Meeting.occurrence >= today).order_by(Meeting.starts_at)
+        ).all()
+        if upcoming and topics:
+            upcoming[0].topic_id = topics[index % len(topics)].id
+            upcoming[0].plan = "Open with a round: name, baby's age, one good moment this week."
+        if upcoming:
+            first_member = people[members[0]]
+            db.session.add(Rsvp(meeting_id=upcoming[0].id, user_id=first_member.id, coming=True))
+            db.session.add(MeetingQuestion(meeting_id=upcoming[0].id, user_id=first_member.id, anonymous=True,
+                                           text="How did you manage night feeds when you went back to work?"))
+    db.session.commit()

@@ -36,6 +36,17 @@ def test_demo_loads_every_role_once(app, db):
     assert db.session.scalar(select(func.count(User.id))) == count
 
 
+def test_demo_has_groups_with_a_past_and_a_future(app, db):
+    from groups_app.groups.models import Attendance, Group, Meeting
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    groups = db.session.scalars(select(Group)).all()
+    assert {g.locality.name_en for g in groups} == {"Beersheba", "Rahat", "Arad", "Dimona"}
+    assert all(g.facilitator_ids for g in groups)
+    assert db.session.scalar(select(func.count(Attendance.id))) > 10
+    assert db.session.scalar(select(func.count(Meeting.id))) >= 4 * 14
+
+
 def test_demo_never_runs_in_production(app, db):
     app.config["PRODUCTION"] = True
     try:

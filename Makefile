@@ -43,7 +43,7 @@ translations: $(VENV)/.installed
 	done
 	$(BIN)/python -m groups_app.core.catalogs translations/en/LC_MESSAGES/messages.po
 
-bench: db
+bench: setup
 	$(BIN)/python -m tests.bench
 
 clean:

@@ -76,8 +76,13 @@ def _register_error_pages(app: Flask) -> None:
 
         return handler
 
-    for code in (400, 403, 404, 405, 429, 500):
+    for code in (400, 403, 404, 405, 429):
         app.register_error_handler(code, page(code))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()  # whatever failed is not half written, and the page can still query
+        return render_template("errors/500.html"), 500
     app.register_error_handler(CSRFError, page(400))
 
 

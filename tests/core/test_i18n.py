@@ -82,3 +82,28 @@ def test_error_pages_are_translated(client, lang):
     response = client.get("/admin/users")
     assert response.status_code == 403
     assert "This page is not open to you" not in response.get_data(as_text=True)
+
+
+def test_server_error_page_is_translated_and_rolls_back(app, client, monkeypatch):
+    from groups_app.main import services
+
+    def broken():
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "program_overview", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    try:
+        login(client, make_mother(language="ar"))
+        from groups_app.accounts.models import User
+        from groups_app.extensions import db
+        from sqlalchemy import select
+
+        user = db.session.scalar(select(User))
+        user.roles[0].role = "coordinator"
+        db.session.commit()
+        response = client.get("/coordinator/")
+    finally:
+        app.config["PROPAGATE_EXCEPTIONS"] = None
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert 'dir="rtl"' in html and "Something went wrong on our side" not in html

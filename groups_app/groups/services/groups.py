@@ -142,9 +142,12 @@ def membership_of(group: Group, user: User) -> Membership | None:
     return db.session.scalar(select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id))
 
 
-def _lock(group: Group) -> Group:
-    """Lock the group's row for the rest of the transaction: joins and leaves queue up behind it."""
-    return db.session.scalar(select(Group).where(Group.id == group.id).with_for_update()) or group
+def _lock(group: Group) -> None:
+    """Lock the group's row for the rest of the transaction: joins and leaves queue up behind it.
+
+    Only the id is selected: PostgreSQL refuses FOR UPDATE on the outer join that loading a
+    whole Group (with its locality) would bring."""
+    db.session.execute(select(Group.id).where(Group.id == group.id).with_for_update())
 
 
 def join(group: Group, mother: User) -> Membership:

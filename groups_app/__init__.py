@@ -68,6 +68,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(groups_bp)
 
+    from .accounts.services import DATA_EXPORTERS
+    from .groups.privacy import export_groups_data
+
+    if export_groups_data not in DATA_EXPORTERS:
+        DATA_EXPORTERS.append(export_groups_data)
+
 
 def _register_error_pages(app: Flask) -> None:
     def page(code: int):

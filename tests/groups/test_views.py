@@ -204,3 +204,43 @@ def test_a_bad_guest_age_is_explained_and_nothing_saved(client, db):
     html = response.get_data(as_text=True)
     assert "0 to 60" in html and 'value="Rivka"' in html
     assert db.session.scalar(select(func.count(Attendance.id))) == 0
+
+
+def test_her_data_download_includes_her_groups_attendance_and_questions(client):
+    import json
+
+    from groups_app.groups.services.attendance import take_attendance
+    from groups_app.groups.services.meetings import ask
+
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator, name="Arad mothers")
+    mother = make_mother()
+    add_members(group, mother)
+    take_attendance(past_meeting(group), {mother.id}, [], by=facilitator)
+    ask(upcoming([group.id])[group.id][0], mother, "Pumping at work?", anonymous=True)
+    login(client, mother)
+    data = json.loads(client.get("/account/data.json").get_data(as_text=True))
+    assert data["groups"][0]["group"] == "Arad mothers"
+    assert len(data["attendance"]) == 1
+    assert data["questions"][0]["text"] == "Pumping at work?"
+
+
+def test_facilitator_turns_a_guest_into_a_member_from_the_members_page(client, db):
+    from groups_app.groups.services.attendance import GuestEntry, present_ids, take_attendance
+
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    meeting = past_meeting(group)
+    take_attendance(meeting, set(), [GuestEntry("Maya", "pregnant")], by=facilitator)
+    maya = make_mother(email="maya@example.org")
+    login(client, facilitator)
+    page = client.get(f"/groups/{group.id}/members").get_data(as_text=True)
+    assert "Maya" in page
+    from groups_app.groups.models import Guest
+
+    guest = db.session.scalar(select(Guest))
+    response = client.post(f"/groups/{group.id}/members", data={"identifier": "maya@example.org", "guest_id": str(guest.id)})
+    assert response.status_code == 302
+    assert present_ids(meeting) == {maya.id}
+    unknown = client.post(f"/groups/{group.id}/members", data={"identifier": "nobody@example.org"})
+    assert unknown.status_code == 400 and 'value="nobody@example.org"' in unknown.get_data(as_text=True)

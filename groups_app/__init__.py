@@ -61,18 +61,27 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .groups import bp as groups_bp
     from .groups import views as groups_views  # noqa: F401
+    from .leaflets import bp as leaflets_bp
+    from .leaflets import views as leaflets_views  # noqa: F401
     from .main import bp as main_bp
     from .main import views as main_views  # noqa: F401
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(groups_bp)
+    app.register_blueprint(leaflets_bp)
 
     from .accounts.services import DATA_EXPORTERS
     from .groups.privacy import export_groups_data
 
     if export_groups_data not in DATA_EXPORTERS:
         DATA_EXPORTERS.append(export_groups_data)
+
+    from .groups.hooks import MEETING_PANELS
+    from .leaflets.panels import meeting_leaflets
+
+    if meeting_leaflets not in MEETING_PANELS:
+        MEETING_PANELS.append(meeting_leaflets)
 
 
 def _register_error_pages(app: Flask) -> None:
@@ -82,7 +91,7 @@ def _register_error_pages(app: Flask) -> None:
 
         return handler
 
-    for code in (400, 403, 404, 405, 429):
+    for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, page(code))
 
     @app.errorhandler(500)

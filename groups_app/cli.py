@@ -60,7 +60,7 @@ def register(app: Flask) -> None:
     @click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
                   help="The library folder (default: the project's library/).")
     def library_import(folder: Path | None):
-        """Import or update localities and discussion topics from library/; re-running updates."""
+        """Import or update localities, discussion topics and leaflets from library/; re-running updates."""
         from .core.places import import_localities
         from .groups.services.topics import import_topics
 
@@ -69,3 +69,9 @@ def register(app: Flask) -> None:
         click.echo(f"Localities: {added} added, {updated} updated.")
         added, updated = import_topics(folder / "topics.csv")
         click.echo(f"Topic texts: {added} added, {updated} updated.")
+        from .leaflets.importer import import_leaflets
+
+        report = import_leaflets(folder / "leaflets")
+        click.echo(f"Leaflet versions: {report.added} added, {report.updated} updated, {report.unchanged} unchanged.")
+        for problem in report.problems:
+            click.echo(f"  not imported: {problem}", err=True)

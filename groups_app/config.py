@@ -79,5 +79,7 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "he",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Asia/Jerusalem"),
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        # Leaflet PDFs may be 5 MB; a little more is let through so that the form can say so.
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "LIBRARY_DIR": os.environ.get("LIBRARY_DIR", str(PROJECT_ROOT / "library")),
     }

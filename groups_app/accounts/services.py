@@ -1,8 +1,9 @@
 """Registration, the profile a mother controls, roles, her data export and account deletion."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select

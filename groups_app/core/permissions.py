@@ -6,9 +6,9 @@ them; object-level checks (`can_*`) run inside the view once the object is loade
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Callable
 
 from flask import abort
 from flask_login import current_user

@@ -4,7 +4,7 @@ Plain functions of dates, so that tests can check them without a database.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -51,7 +51,7 @@ def occurrences(frequency: str, weekday: int, anchor: date, start: date, end: da
 
 def to_utc(day: date, at: time, zone: str) -> datetime:
     """A local wall-clock time in the group's zone, as an aware UTC datetime."""
-    return datetime.combine(day, at, tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+    return datetime.combine(day, at, tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 def local(moment: datetime, zone: str) -> datetime:

@@ -94,9 +94,10 @@ def test_server_error_page_is_translated_and_rolls_back(app, client, monkeypatch
     app.config["PROPAGATE_EXCEPTIONS"] = False
     try:
         login(client, make_mother(language="ar"))
+        from sqlalchemy import select
+
         from groups_app.accounts.models import User
         from groups_app.extensions import db
-        from sqlalchemy import select
 
         user = db.session.scalar(select(User))
         user.roles[0].role = "coordinator"

@@ -5,12 +5,13 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from groups_app.core.permissions import ROLES, Rule
 from groups_app.core.places import Locality
 from groups_app.core.timeutil import utcnow
 from groups_app.extensions import db
 from groups_app.groups.models import Group, GroupFacilitator, Meeting, MeetingQuestion, Membership, Topic
-
-from groups_app.core.permissions import ROLES, Rule
+from groups_app.leaflets.models import Leaflet, LeafletTranslation
+from groups_app.leaflets.services import _publish
 from tests.conftest import login, make_user
 
 # Flask's own static route serves the stylesheet and icons to everyone.
@@ -55,9 +56,15 @@ def _sample_objects(persona):
     db.session.flush()
     question = MeetingQuestion(meeting_id=meeting.id, user_id=someone.id, text="A question")
     db.session.add(question)
+    leaflet = Leaflet(slug="sample-leaflet", source_language="en")
+    leaflet.translations.append(LeafletTranslation(language="en", title="Sample", body="Text."))
+    db.session.add(leaflet)
+    db.session.flush()
+    _publish(leaflet.translations[0], None)
     db.session.commit()
     ids = {"user_id": someone.id, "group_id": group.id, "meeting_id": meeting.id, "question_id": question.id,
-           "topic_id": topic.id, "token": "not-a-real-token", "notice_id": 999999}
+           "topic_id": topic.id, "token": "not-a-real-token", "notice_id": 999999,
+           "slug": "sample-leaflet", "lang": "en", "leaflet_id": leaflet.id}
     return user, ids
 
 

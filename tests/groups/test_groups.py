@@ -1,6 +1,7 @@
 """Groups, the directory, joining, leaving and the waiting list, without HTTP."""
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from groups_app.core.errors import DomainError
 from groups_app.core.mail import outbox_messages
@@ -46,7 +47,7 @@ def test_only_facilitators_can_facilitate(app):
 def test_database_forbids_capacity_outside_2_to_30(app, db):
     group = make_group()
     group.capacity = 40
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
 
@@ -161,7 +162,7 @@ def test_memberships_are_unique_in_the_database(app, db):
     mother = make_mother()
     add_members(group, mother)
     db.session.add(Membership(group_id=group.id, user_id=mother.id, status="member"))
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
 

@@ -124,8 +124,8 @@ def test_schedule_change_in_the_past_or_without_a_weekday_is_refused(app):
 def test_plan_a_topic_and_see_recent_topics(app):
     facilitator = make_user("facilitator")
     group = make_group(facilitator)
-    from groups_app.groups.models import Topic, TopicText
     from groups_app.extensions import db
+    from groups_app.groups.models import Topic, TopicText
 
     topic = Topic(slug="first-weeks", texts=[TopicText(language="en", title="The first weeks")])
     db.session.add(topic)

@@ -3,7 +3,16 @@ from sqlalchemy import func, select
 
 from groups_app.groups.models import Group, Membership
 from groups_app.groups.services.meetings import upcoming
-from tests.conftest import add_members, assert_max_queries, locality, login, make_group, make_mother, make_user, past_meeting
+from tests.conftest import (
+    add_members,
+    assert_max_queries,
+    locality,
+    login,
+    make_group,
+    make_mother,
+    make_user,
+    past_meeting,
+)
 
 
 def _group_form(**overrides):

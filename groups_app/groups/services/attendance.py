@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -141,7 +141,7 @@ def attendance_report(month: date, locality_id: int | None = None, language: str
     Three queries whatever the number of groups, meetings or mothers.
     """
     first, following = _month_bounds(month)
-    month_end = datetime.combine(following, datetime.min.time(), tzinfo=timezone.utc)
+    month_end = datetime.combine(following, datetime.min.time(), tzinfo=UTC)
     cutoff = min(now or utcnow(), month_end)  # regulars and first visits as of the month's end
     groups_query = select(Group).where(Group.archived.is_(False)).order_by(Group.name)
     if locality_id:

@@ -13,6 +13,7 @@ from ...core.security import no_store
 from ...extensions import db
 from .. import bp
 from ..forms import AttendanceForm, MeetingTimeForm, PlanForm, QuestionForm
+from ..hooks import meeting_panels
 from ..models import Group, GroupFacilitator, MeetingQuestion, Rsvp
 from ..permissions import can_facilitate, can_see_home_address, is_member_of
 from ..services import attendance as attendance_service
@@ -40,6 +41,7 @@ def meeting_page(meeting_id: int):
         questions=questions, answer=answer, expected=meeting_service.expected([meeting.id])[meeting.id],
         topic_text=meeting.topic.text_for(current_user.read_languages) if meeting.topic else None,
         show_address=can_see_home_address(current_user, group), question_form=QuestionForm(),
+        panels=meeting_panels(meeting, current_user),
     )
 
 

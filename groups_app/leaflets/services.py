@@ -1,0 +1,227 @@
+"""Writing, translating, reviewing and publishing leaflets; what a reader sees; the status board."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..accounts.models import User
+from ..core import audit
+from ..core.errors import DomainError, NotAllowed
+from ..core.i18n import LANGUAGES
+from ..core.timeutil import utcnow
+from ..extensions import db
+from ..groups.models import Topic
+from . import files, markdown
+from .models import DRAFT, IN_REVIEW, PUBLISHED, WITHDRAWN, Leaflet, LeafletRevision, LeafletTranslation
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SUBJECTS = {
+    "breastfeeding": _l("Breastfeeding"),
+    "pregnancy": _l("Pregnancy"),
+    "newborn": _l("The newborn"),
+    "sleep": _l("Sleep"),
+    "nutrition": _l("Food and nutrition"),
+    "emotions": _l("Feelings"),
+    "work": _l("Work"),
+    "family": _l("Family"),
+    "help": _l("Getting help"),
+}
+MISSING, OUT_OF_DATE = "missing", "out_of_date"
+STATUS_LABELS = {
+    MISSING: _l("missing"),
+    DRAFT: _l("draft"),
+    IN_REVIEW: _l("in review"),
+    PUBLISHED: _l("published"),
+    OUT_OF_DATE: _l("out of date"),
+    WITHDRAWN: _l("withdrawn"),
+}
+
+
+def get_leaflet(slug: str) -> Leaflet | None:
+    return db.session.scalar(select(Leaflet).where(Leaflet.slug == slug))
+
+
+def save_leaflet(leaflet: Leaflet | None, slug: str, subjects: list[str], topic_ids: list[int], source_language: str,
+                 *, by: User) -> Leaflet:
+    """Create a leaflet or change its slug, subjects and topics. Commits."""
+    _ensure_staff(by)
+    slug = (slug or "").strip().lower()
+    if not SLUG.match(slug):
+        raise DomainError(_l("The short name uses small Latin letters, digits and dashes, like good-latch."), field="slug")
+    taken = db.session.scalar(select(Leaflet.id).where(Leaflet.slug == slug))
+    if taken and (leaflet is None or taken != leaflet.id):
+        raise DomainError(_l("Another leaflet already has this short name."), field="slug")
+    if set(subjects) - set(SUBJECTS):
+        raise DomainError(_l("Please choose subjects from the list."), field="subjects")
+    if source_language not in LANGUAGES:
+        raise DomainError(_l("Please choose a language from the list."), field="source_language")
+    topics = list(db.session.scalars(select(Topic).where(Topic.id.in_(topic_ids)))) if topic_ids else []
+    if leaflet is None:
+        leaflet = Leaflet(slug=slug)
+        db.session.add(leaflet)
+    leaflet.slug, leaflet.subjects, leaflet.source_language = slug, ",".join(subjects), source_language
+    leaflet.topics = topics
+    audit.record("leaflet.saved", actor=by, target=f"leaflet:{slug}")
+    db.session.commit()
+    return leaflet
+
+
+def _ensure_staff(user: User) -> None:
+    if not user.has_role("staff"):
+        raise NotAllowed(_l("Only staff can do this."))
+
+
+def source_number(leaflet: Leaflet) -> int | None:
+    source = leaflet.source
+    return source.published.number if source is not None and source.published is not None else None
+
+
+def save_text(leaflet: Leaflet, language: str, title: str, body: str, pdf: bytes | None, action: str, *,
+              by: User) -> LeafletTranslation:
+    """Save a language version as a draft, send it for review, or publish it (staff only).
+
+    A translation records the source revision it was made from. Nothing is saved when a rule
+    is broken. Commits.
+    """
+    _ensure_staff(by)
+    if language not in LANGUAGES:
+        raise DomainError(_l("Please choose a language from the list."))
+    if action not in ("draft", "review", "publish"):
+        raise DomainError(_l("Unknown action."))
+    title, body = (title or "").strip(), (body or "").strip()
+    if not title:
+        raise DomainError(_l("Please give the leaflet a title."), field="title")
+    if len(title) > 200:
+        raise DomainError(_l("Please keep the title under 200 characters."), field="title")
+    if not body:
+        raise DomainError(_l("Please write the leaflet's text."), field="body")
+    markdown.problems(body)
+    if language != leaflet.source_language and source_number(leaflet) is None:
+        raise DomainError(_l("Publish the source version first; translations are made from it."))
+    if pdf is not None:
+        files.check_pdf(pdf)
+    translation = leaflet.translation(language)
+    if translation is None:
+        translation = LeafletTranslation(language=language, title=title, body=body)
+        leaflet.translations.append(translation)
+    translation.title, translation.body, translation.updated_at = title, body, utcnow()
+    if language != leaflet.source_language:
+        translation.source_number = source_number(leaflet)
+    if pdf is not None:
+        translation.pdf_name = files.store_pdf(pdf)
+    translation.state = {"draft": DRAFT, "review": IN_REVIEW, "publish": PUBLISHED}[action]
+    db.session.flush()
+    if action == "publish":
+        _publish(translation, by)
+    audit.record(f"leaflet.{action}", actor=by, target=f"leaflet:{leaflet.slug}:{language}")
+    db.session.commit()
+    return translation
+
+
+def _publish(translation: LeafletTranslation, by: User | None) -> LeafletRevision:
+    last = db.session.scalar(
+        select(func.max(LeafletRevision.number)).where(LeafletRevision.translation_id == translation.id)
+    ) or 0
+    revision = LeafletRevision(translation_id=translation.id, number=last + 1, title=translation.title,
+                               body=translation.body, source_number=translation.source_number,
+                               pdf_name=translation.pdf_name, published_by_id=by.id if by else None)
+    db.session.add(revision)
+    db.session.flush()
+    translation.published_revision_id = revision.id
+    translation.published = revision
+    translation.state = PUBLISHED
+    return revision
+
+
+def withdraw(translation: LeafletTranslation, *, by: User) -> None:
+    _ensure_staff(by)
+    translation.state = WITHDRAWN
+    audit.record("leaflet.withdrawn", actor=by, target=f"leaflet:{translation.leaflet.slug}:{translation.language}")
+    db.session.commit()
+
+
+def status(leaflet: Leaflet, translation: LeafletTranslation | None) -> str:
+    """missing, draft, in review, published, out of date (made from an older source), withdrawn."""
+    if translation is None:
+        return MISSING
+    if translation.state == WITHDRAWN:
+        return WITHDRAWN
+    if translation.published is None:
+        return translation.state
+    current = source_number(leaflet)
+    if (translation.language != leaflet.source_language and current is not None
+            and (translation.published.source_number or 0) < current):
+        return OUT_OF_DATE
+    return translation.state
+
+
+def is_out_of_date(leaflet: Leaflet, translation: LeafletTranslation) -> bool:
+    return status(leaflet, translation) == OUT_OF_DATE
+
+
+# ---- the status board --------------------------------------------------------------------------
+
+@dataclass
+class BoardRow:
+    leaflet: Leaflet
+    cells: dict[str, str]
+
+
+@dataclass
+class Board:
+    rows: list[BoardRow]
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # language -> status -> n
+
+
+def board() -> Board:
+    """Every leaflet by language, in a fixed number of queries."""
+    leaflets = db.session.scalars(select(Leaflet).order_by(Leaflet.slug)).all()
+    rows, counts = [], {code: {s: 0 for s in STATUS_LABELS} for code in LANGUAGES}
+    for leaflet in leaflets:
+        cells = {code: status(leaflet, leaflet.translation(code)) for code in LANGUAGES}
+        for code, state in cells.items():
+            counts[code][state] += 1
+        rows.append(BoardRow(leaflet, cells))
+    return Board(rows, counts)
+
+
+# ---- reading ---------------------------------------------------------------------------------------
+
+def visible(translation: LeafletTranslation | None) -> bool:
+    return translation is not None and translation.published is not None and translation.state != WITHDRAWN
+
+
+def version_for(leaflet: Leaflet, languages: list[str]) -> tuple[LeafletTranslation | None, bool]:
+    """The published version in the first of her languages that has one, else in English or
+    any; and whether it is a fallback (not her first language)."""
+    for code in [*languages, leaflet.source_language, *LANGUAGES]:
+        translation = leaflet.translation(code)
+        if visible(translation):
+            return translation, code != languages[0]
+    return None, False
+
+
+def browse(languages: list[str], subject: str | None = None) -> list[tuple[Leaflet, LeafletTranslation, bool]]:
+    query = select(Leaflet).order_by(Leaflet.slug)
+    result = []
+    for leaflet in db.session.scalars(query):
+        if subject and subject not in leaflet.subject_list:
+            continue
+        translation, fallback = version_for(leaflet, languages)
+        if translation is not None:
+            result.append((leaflet, translation, fallback))
+    return result
+
+
+def for_topic(topic_id: int | None, languages: list[str]) -> list[tuple[Leaflet, LeafletTranslation, bool]]:
+    """Leaflets attached to a topic, for the meeting page: what the facilitator may print."""
+    if topic_id is None:
+        return []
+    leaflets = db.session.scalars(
+        select(Leaflet).join(Leaflet.topics).where(Topic.id == topic_id).order_by(Leaflet.slug)
+    ).all()
+    found = [(leaflet, *version_for(leaflet, languages)) for leaflet in leaflets]
+    return [(leaflet, t, fallback) for leaflet, t, fallback in found if t is not None]

@@ -49,11 +49,14 @@ def _init_extensions(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, connection_record):
-    """SQLite enforces foreign keys (and so ON DELETE rules) only when asked, per connection."""
+    """SQLite enforces foreign keys (and so ON DELETE rules) only when asked, per connection;
+    and its lower() knows only ASCII, so searches in Hebrew, Russian or Amharic get Python's."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        dbapi_connection.create_function("lower", 1, lambda value: value.lower() if isinstance(value, str) else value,
+                                          deterministic=True)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -63,6 +66,8 @@ def _register_blueprints(app: Flask) -> None:
     from .groups import views as groups_views  # noqa: F401
     from .leaflets import bp as leaflets_bp
     from .leaflets import views as leaflets_views  # noqa: F401
+    from .library import bp as library_bp
+    from .library import views as library_views  # noqa: F401
     from .main import bp as main_bp
     from .main import views as main_views  # noqa: F401
 
@@ -70,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(groups_bp)
     app.register_blueprint(leaflets_bp)
+    app.register_blueprint(library_bp)
 
     from .accounts.services import DATA_EXPORTERS
     from .groups.privacy import export_groups_data
@@ -82,6 +88,15 @@ def _register_blueprints(app: Flask) -> None:
 
     if meeting_leaflets not in MEETING_PANELS:
         MEETING_PANELS.append(meeting_leaflets)
+
+    from .groups.hooks import FEED_EVENTS
+    from .library.calendar import due_date_events
+    from .library.privacy import export_library_data
+
+    if due_date_events not in FEED_EVENTS:
+        FEED_EVENTS.append(due_date_events)
+    if export_library_data not in DATA_EXPORTERS:
+        DATA_EXPORTERS.append(export_library_data)
 
 
 def _register_error_pages(app: Flask) -> None:

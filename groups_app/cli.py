@@ -60,7 +60,7 @@ def register(app: Flask) -> None:
     @click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
                   help="The library folder (default: the project's library/).")
     def library_import(folder: Path | None):
-        """Import or update localities, discussion topics and leaflets from library/; re-running updates."""
+        """Import or update localities, discussion topics, leaflets and books from library/; re-running updates."""
         from .core.places import import_localities
         from .groups.services.topics import import_topics
 
@@ -75,3 +75,18 @@ def register(app: Flask) -> None:
         click.echo(f"Leaflet versions: {report.added} added, {report.updated} updated, {report.unchanged} unchanged.")
         for problem in report.problems:
             click.echo(f"  not imported: {problem}", err=True)
+        from .library.services.catalogue import import_books
+
+        books = import_books(folder / "books.csv")
+        click.echo(f"Books: {books.added} added, {books.updated} updated, {books.unchanged} unchanged.")
+        for line, message in books.errors:
+            click.echo(f"  books.csv line {line}: {message}", err=True)
+
+    @library.command("remind")
+    def library_remind():
+        """Lapse holds that waited too long, then send due-soon and overdue reminders, each once (run daily)."""
+        from .library.services.circulation import lapse_holds, send_reminders
+
+        lapsed = lapse_holds()
+        sent = send_reminders()
+        click.echo(f"{lapsed} holds lapsed; {sent['due_soon']} due-soon and {sent['overdue']} overdue reminders sent.")

@@ -211,3 +211,22 @@ def past_meeting(group, days_ago: int = 1, **fields):
     _db.session.add(meeting)
     _db.session.commit()
     return meeting
+
+
+def make_book(title: str = "The Womanly Art of Breastfeeding", language: str = "en", **fields):
+    from groups_app.library.models import Book
+
+    book = Book(title=title, authors=fields.pop("authors", "La Leche League International"), language=language,
+                source="https://example.org/seen-here", **fields)
+    _db.session.add(book)
+    _db.session.commit()
+    return book
+
+
+def make_copy(book, group, code: str, status: str = "on_shelf"):
+    from groups_app.library.models import Copy
+
+    copy = Copy(book_id=book.id, group_id=group.id, code=code, status=status)
+    _db.session.add(copy)
+    _db.session.commit()
+    return copy

@@ -69,7 +69,7 @@ def meetings_of_member(user: User) -> list[Meeting]:
 
 
 def build_calendar(meetings: list[Meeting], viewer: User | None, languages: list[str], name: str,
-                   reminder: str = "none") -> bytes:
+                   reminder: str = "none", extra_events: list | None = None) -> bytes:
     """A VCALENDAR of the meetings, as the viewer may see them, in the first of her languages."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -80,6 +80,8 @@ def build_calendar(meetings: list[Meeting], viewer: User | None, languages: list
     with force_locale(languages[0] if languages else "en"):
         for meeting in meetings:
             calendar.add_component(_event(meeting, viewer, languages, reminder))
+        for event in extra_events or []:
+            calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
 

@@ -11,6 +11,10 @@ from markupsafe import Markup
 
 MEETING_PANELS: list[Callable[..., Markup | None]] = []
 
+# A feature appends `events(user) -> list[icalendar.Event]` to FEED_EVENTS: they join the
+# mother's personal calendar feed (the library adds her books' due dates).
+FEED_EVENTS: list[Callable[..., list]] = []
+
 
 def meeting_panels(meeting, user) -> list[Markup]:
     return [html for panel in MEETING_PANELS if (html := panel(meeting, user))]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +13,7 @@ from ...core.security import no_store
 from .. import bp
 from .. import calendar as feeds
 from ..forms import CalendarForm
+from ..hooks import FEED_EVENTS
 from ..permissions import can_facilitate, is_member_of
 from ..services.meetings import upcoming
 from .common import get_group, get_meeting
@@ -44,8 +46,10 @@ def personal_calendar(token: str):
     if feed is None or not feed.user.active:
         abort(404)
     user = feed.user
+    with force_locale(user.language):
+        extra = [event for source in FEED_EVENTS for event in source(user)]
     body = feeds.build_calendar(feeds.meetings_of_member(user), user, user.read_languages,
-                                _("My Mother to Mother groups"), feed.reminder)
+                                _("My Mother to Mother groups"), feed.reminder, extra)
     return _ics(body, "my-groups.ics", private=True)
 
 

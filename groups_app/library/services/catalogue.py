@@ -1,0 +1,184 @@
+"""The catalogue: ISBNs, importing library/books.csv, adding a book by hand, and search."""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, func, or_, select
+
+from ...accounts.models import User
+from ...core import audit
+from ...core.errors import DomainError
+from ...core.i18n import LANGUAGES
+from ...extensions import db
+from ..models import Book, Copy
+
+SUBJECTS = {
+    "breastfeeding": _l("Breastfeeding"),
+    "pregnancy": _l("Pregnancy"),
+    "birth": _l("Birth"),
+    "baby-care": _l("Baby care"),
+    "sleep": _l("Sleep"),
+    "nutrition": _l("Food and nutrition"),
+    "emotions": _l("Feelings"),
+    "family": _l("Fathers and family"),
+}
+
+
+def normalise_isbn(value: str | None) -> str | None:
+    """ISBN-10 or ISBN-13 with its checksum verified, as ISBN-13; None when empty; else DomainError."""
+    raw = re.sub(r"[\s-]", "", value or "").upper()
+    if not raw:
+        return None
+    if re.fullmatch(r"\d{9}[\dX]", raw):
+        total = sum((10 - i) * (10 if ch == "X" else int(ch)) for i, ch in enumerate(raw))
+        if total % 11:
+            raise DomainError(_l("This ISBN's check digit is wrong. Please copy it again from the book."), field="isbn")
+        core = "978" + raw[:9]
+        check = (10 - sum((1 if i % 2 == 0 else 3) * int(ch) for i, ch in enumerate(core)) % 10) % 10
+        return core + str(check)
+    if re.fullmatch(r"\d{13}", raw):
+        if sum((1 if i % 2 == 0 else 3) * int(ch) for i, ch in enumerate(raw)) % 10:
+            raise DomainError(_l("This ISBN's check digit is wrong. Please copy it again from the book."), field="isbn")
+        return raw
+    raise DomainError(_l("An ISBN has 10 or 13 digits (the last of 10 may be X)."), field="isbn")
+
+
+@dataclass
+class BookFields:
+    title: str
+    authors: str
+    language: str
+    isbn: str | None = None
+    publisher: str = ""
+    year: int | None = None
+    subjects: list[str] = field(default_factory=list)
+    summary: str = ""
+    source: str = ""
+
+
+def _checked(fields: BookFields, book: Book | None = None) -> dict:
+    if not fields.title.strip():
+        raise DomainError(_l("Please give the book's title."), field="title")
+    if fields.language not in LANGUAGES and fields.language not in ("", None):
+        raise DomainError(_l("Please choose a language from the list."), field="language")
+    if fields.year is not None and not 1800 <= fields.year <= 2100:
+        raise DomainError(_l("Please give the year as four digits."), field="year")
+    isbn = normalise_isbn(fields.isbn)
+    if isbn:
+        other = db.session.scalar(select(Book.id).where(Book.isbn == isbn))
+        if other and (book is None or other != book.id):
+            raise DomainError(_l("A book with this ISBN is already in the catalogue."), field="isbn")
+    subjects = [s.strip() for s in fields.subjects if s.strip()]
+    return {
+        "title": fields.title.strip()[:300], "authors": fields.authors.strip()[:300], "language": fields.language,
+        "isbn": isbn, "publisher": (fields.publisher or "").strip()[:200], "year": fields.year,
+        "subjects": ",".join(subjects), "summary": (fields.summary or "").strip(), "source": (fields.source or "").strip(),
+    }
+
+
+def save_book(book: Book | None, fields: BookFields, *, by: User) -> Book:
+    values = _checked(fields, book)
+    if book is None:
+        book = Book(**values)
+        db.session.add(book)
+    else:
+        for key, value in values.items():
+            setattr(book, key, value)
+    db.session.flush()
+    audit.record("book.saved", actor=by, target=f"book:{book.id}")
+    db.session.commit()
+    return book
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
+
+
+def import_books(path: Path) -> ImportReport:
+    """Add or update books from a CSV; a bad row is reported with its line and the rest kept.
+
+    A row is the same book as one in the catalogue when the ISBN matches, or, without an ISBN,
+    when title, language and authors match. Commits.
+    """
+    report = ImportReport()
+    if not path.exists():
+        return report
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        for row in reader:
+            line = reader.line_num
+            try:
+                year = int(row["year"]) if (row.get("year") or "").strip() else None
+                fields = BookFields(
+                    title=row["title"] or "", authors=(row.get("authors") or "").replace("; ", ", "),
+                    language=(row.get("language") or "").strip(), isbn=row.get("isbn"),
+                    publisher=row.get("publisher") or "", year=year,
+                    subjects=[s.strip() for s in (row.get("subjects") or "").split(";")],
+                    summary=row.get("summary") or "", source=row.get("source") or "")
+                if not fields.source.strip():
+                    raise DomainError(_l("Every book needs the source where it was seen."))
+                isbn = normalise_isbn(fields.isbn)
+                if isbn:
+                    book = db.session.scalar(select(Book).where(Book.isbn == isbn))
+                else:
+                    book = db.session.scalar(select(Book).where(
+                        Book.isbn.is_(None), Book.title == fields.title.strip(), Book.language == fields.language,
+                        Book.authors == fields.authors.strip()))
+                with db.session.begin_nested():
+                    values = _checked(fields, book)
+                    if book is None:
+                        db.session.add(Book(**values))
+                        report.added += 1
+                    elif any(getattr(book, k) != v for k, v in values.items()):
+                        for key, value in values.items():
+                            setattr(book, key, value)
+                        report.updated += 1
+                    else:
+                        report.unchanged += 1
+            except (DomainError, ValueError, KeyError) as error:
+                report.errors.append((line, str(getattr(error, "message", error))))
+    db.session.commit()
+    return report
+
+
+# ---- search ------------------------------------------------------------------------------------
+
+def search(words: str = "", language: str | None = None, subject: str | None = None, group_id: int | None = None,
+           available: bool = False, page: int = 1, per_page: int = 20):
+    """Books by words in title, author or summary, with filters; one page at a time."""
+    query = select(Book).order_by(Book.title, Book.id)
+    for word in (words or "").split()[:6]:
+        like = f"%{word.lower()}%"
+        query = query.where(or_(func.lower(Book.title).like(like), func.lower(Book.authors).like(like),
+                                func.lower(Book.summary).like(like)))
+    if language:
+        query = query.where(Book.language == language)
+    if subject:
+        query = query.where(or_(Book.subjects == subject, Book.subjects.like(f"{subject},%"),
+                                Book.subjects.like(f"%,{subject}"), Book.subjects.like(f"%,{subject},%")))
+    if group_id or available:
+        copies = select(Copy.id).where(Copy.book_id == Book.id)
+        if group_id:
+            copies = copies.where(Copy.group_id == group_id)
+        if available:
+            copies = copies.where(Copy.status == "on_shelf")
+        query = query.where(exists(copies))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def copy_counts(book_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(copies, on the shelf) per book, in one query."""
+    rows = db.session.execute(
+        select(Copy.book_id, func.count(Copy.id), func.sum(func.cast(Copy.status == "on_shelf", db.Integer)))
+        .where(Copy.book_id.in_(book_ids), Copy.status.in_(["on_shelf", "on_loan", "set_aside"]))
+        .group_by(Copy.book_id)
+    ).all()
+    return {book_id: (0, 0) for book_id in book_ids} | {b: (n, int(s or 0)) for b, n, s in rows}

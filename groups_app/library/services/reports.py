@@ -1,0 +1,41 @@
+"""Library figures for coordinators, each one aggregate query."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ...extensions import db
+from ...groups.models import Group
+from ..models import Book, Copy, Loan
+
+
+def loans_per_month(since: date) -> list[tuple[str, str, int]]:
+    """(group, YYYY-MM, loans) since a date."""
+    rows = db.session.execute(
+        select(Group.name, Loan.out_at).join(Copy, Copy.id == Loan.copy_id).join(Group, Group.id == Copy.group_id)
+        .where(Loan.out_at >= since)
+    ).all()
+    counts: dict[tuple[str, str], int] = {}
+    for name, out_at in rows:  # months counted here: SQLite and PostgreSQL name months differently
+        key = (name, f"{out_at:%Y-%m}")
+        counts[key] = counts.get(key, 0) + 1
+    return sorted(((g, m, n) for (g, m), n in counts.items()), key=lambda r: (r[1], r[0]), reverse=True)
+
+
+def most_borrowed(limit: int = 10) -> list[tuple[Book, int]]:
+    return list(db.session.execute(
+        select(Book, func.count(Loan.id)).join(Copy, Copy.book_id == Book.id).join(Loan, Loan.copy_id == Copy.id)
+        .group_by(Book.id).order_by(func.count(Loan.id).desc(), Book.title).limit(limit)
+    ).tuples())
+
+
+def titles_by_language() -> dict[str, int]:
+    return dict(db.session.execute(select(Book.language, func.count(Book.id)).group_by(Book.language)).tuples())
+
+
+def copies_lost() -> list[tuple[str, int]]:
+    return list(db.session.execute(
+        select(Group.name, func.count(Copy.id)).join(Group, Group.id == Copy.group_id).where(Copy.status == "lost")
+        .group_by(Group.name).order_by(Group.name)
+    ).tuples())

@@ -1,0 +1,220 @@
+"""The library's pages: the catalogue, a book, my books, the facilitator's desk, reports."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..core.errors import DomainError
+from ..core.forms import show_error
+from ..core.http import page_number
+from ..core.i18n import LANGUAGES
+from ..core.permissions import ANYONE, SIGNED_IN, allow, ensure, owner, role
+from ..core.security import no_store
+from ..extensions import db
+from ..groups.models import Group, Membership
+from ..groups.permissions import can_facilitate
+from ..groups.services.attendance import members_of
+from . import bp
+from .forms import BookForm, CheckinForm, CheckoutForm, CopyForm, LostForm
+from .models import Book, Copy, Hold, Loan
+from .services import circulation, reports
+from .services.catalogue import SUBJECTS, BookFields, copy_counts, save_book, search
+
+FACILITATORS = owner("the group's facilitators", "facilitator", "coordinator", "admin")
+
+
+def _group(group_id: int) -> Group:
+    return db.session.get(Group, group_id) or abort(404)
+
+
+@bp.route("/library/")
+@allow(ANYONE)
+def catalogue():
+    args = request.args
+    group_id = int(args["group"]) if args.get("group", "").isdigit() else None
+    pagination = search(args.get("q", ""), args.get("language") if args.get("language") in LANGUAGES else None,
+                        args.get("subject") if args.get("subject") in SUBJECTS else None, group_id,
+                        bool(args.get("available")), page=page_number())
+    groups = db.session.scalars(select(Group).where(Group.archived.is_(False)).order_by(Group.name)).unique().all()
+    return render_template("library/catalogue.html", pagination=pagination, counts=copy_counts([b.id for b in pagination.items]),
+                           args=args, subjects=SUBJECTS, groups=groups)
+
+
+@bp.route("/library/books/<int:book_id>")
+@allow(ANYONE)
+def book(book_id: int):
+    item = db.session.get(Book, book_id) or abort(404)
+    copies = db.session.scalars(select(Copy).where(Copy.book_id == item.id).order_by(Copy.group_id, Copy.code)).all()
+    my_groups = []
+    if current_user.is_authenticated:
+        my_groups = db.session.scalars(select(Group).join(Membership, Membership.group_id == Group.id).where(
+            Membership.user_id == current_user.id, Membership.status == "member")).unique().all()
+    with_copies = {c.group_id for c in copies if c.status in ("on_shelf", "on_loan", "set_aside")}
+    facilitated = [g for g in db.session.scalars(select(Group).where(Group.archived.is_(False))).unique()
+                   if current_user.is_authenticated and can_facilitate(current_user, g)]
+    copy_form = CopyForm()
+    copy_form.group_id.choices = [(g.id, g.name) for g in facilitated]
+    return render_template("library/book.html", book=item, copies=copies, subjects=SUBJECTS, copy_form=copy_form,
+                           hold_groups=[g for g in my_groups if g.id in with_copies],
+                           can_edit=current_user.is_authenticated and current_user.has_role("staff"))
+
+
+@bp.route("/library/books/<int:book_id>/hold", methods=["POST"])
+@allow(role("mother"))
+def hold(book_id: int):
+    item = db.session.get(Book, book_id) or abort(404)
+    group = _group(int(request.form.get("group_id", 0) or 0))
+    try:
+        placed = circulation.place_hold(item, group, current_user)
+    except DomainError as error:
+        return render_template("errors/message.html", message=error.message,
+                               back=url_for("library.book", book_id=item.id)), error.status
+    if placed.status == "ready":
+        flash(_("A copy is set aside for you. Collect it at your next meeting."), "success")
+    else:
+        flash(_("You are number %(position)s in the queue for this book.", position=placed.position), "success")
+    return redirect(url_for("library.mine"))
+
+
+@bp.route("/library/books/new", methods=["GET", "POST"], defaults={"book_id": None})
+@bp.route("/library/books/<int:book_id>/edit", methods=["GET", "POST"])
+@allow(role("staff"))
+def edit_book(book_id: int | None):
+    item = (db.session.get(Book, book_id) or abort(404)) if book_id else None
+    form = BookForm(obj=item) if request.method == "GET" else BookForm()
+    if request.method == "GET" and item is not None:
+        form.subjects.data = item.subject_list
+    status = 200
+    if form.validate_on_submit():
+        fields = BookFields(title=form.title.data, authors=form.authors.data or "", language=form.language.data,
+                            isbn=form.isbn.data, publisher=form.publisher.data or "", year=form.year.data,
+                            subjects=form.subjects.data or [], summary=form.summary.data or "", source=form.source.data)
+        try:
+            item = save_book(item, fields, by=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            status = show_error(form, error)
+        else:
+            flash(_("The book is saved."), "success")
+            return redirect(url_for("library.book", book_id=item.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template("library/book_form.html", form=form, book=item), status
+
+
+@bp.route("/library/books/<int:book_id>/copies", methods=["POST"])
+@allow(FACILITATORS)
+def add_copy(book_id: int):
+    item = db.session.get(Book, book_id) or abort(404)
+    form = CopyForm()
+    group = _group(int(request.form.get("group_id", 0) or 0))
+    ensure(can_facilitate(current_user, group))
+    try:
+        circulation.add_copy(item, group, form.code.data or "", form.condition.data or "", by=current_user)
+    except DomainError as error:
+        return render_template("errors/message.html", message=error.message,
+                               back=url_for("library.book", book_id=item.id)), error.status
+    flash(_("The copy is added to the library."), "success")
+    return redirect(url_for("library.book", book_id=item.id))
+
+
+@bp.route("/library/mine")
+@allow(SIGNED_IN)
+def mine():
+    no_store()
+    holds = db.session.scalars(select(Hold).where(Hold.user_id == current_user.id,
+                                                  Hold.status.in_(("waiting", "paused", "ready")))
+                               .order_by(Hold.created_at)).all()
+    return render_template("library/mine.html", loans=circulation.open_loans(current_user), holds=holds)
+
+
+@bp.route("/library/holds/<int:hold_id>/<action>", methods=["POST"])
+@allow(owner("the mother who placed the hold"))
+def hold_action(hold_id: int, action: str):
+    item = db.session.get(Hold, hold_id) or abort(404)
+    ensure(item.user_id == current_user.id)
+    try:
+        if action == "pause":
+            circulation.pause_hold(item, current_user, True)
+        elif action == "resume":
+            circulation.pause_hold(item, current_user, False)
+        elif action == "cancel":
+            circulation.cancel_hold(item, current_user)
+        else:
+            abort(404)
+    except DomainError as error:
+        return render_template("errors/message.html", message=error.message, back=url_for("library.mine")), error.status
+    flash(_("Saved."), "success")
+    return redirect(url_for("library.mine"))
+
+
+@bp.route("/library/loans/<int:loan_id>/renew", methods=["POST"])
+@allow(owner("the mother who borrowed it"))
+def renew(loan_id: int):
+    loan = db.session.get(Loan, loan_id) or abort(404)
+    ensure(loan.user_id == current_user.id)
+    try:
+        circulation.renew(loan, current_user)
+    except DomainError as error:
+        return render_template("errors/message.html", message=error.message, back=url_for("library.mine")), error.status
+    flash(_("Renewed: the new due date is %(date)s.", date=loan.due.date().isoformat()), "success")
+    return redirect(url_for("library.mine"))
+
+
+@bp.route("/library/desk/<int:group_id>", methods=["GET", "POST"])
+@allow(FACILITATORS)
+def desk(group_id: int):
+    """The facilitator's desk at the meeting: lend, take back, lost or damaged, and the lists."""
+    group = _group(group_id)
+    ensure(can_facilitate(current_user, group))
+    no_store()
+    members = members_of(group)
+    forms = {"checkout": CheckoutForm(prefix="out"), "checkin": CheckinForm(prefix="in"), "lost": LostForm(prefix="lost")}
+    forms["checkout"].mother.choices = [(m.id, m.name) for m in members]
+    status = 200
+    action = request.form.get("action")
+    if request.method == "POST" and action in forms:
+        form = forms[action]
+        if form.validate_on_submit():
+            try:
+                message = _desk_action(action, form, group, members)
+            except DomainError as error:
+                db.session.rollback()
+                status = show_error(form, error)
+            else:
+                flash(message, "success")
+                return redirect(url_for("library.desk", group_id=group.id))
+        else:
+            status = 400
+    loans = db.session.scalars(select(Loan).join(Copy, Copy.id == Loan.copy_id).where(
+        Copy.group_id == group.id, Loan.returned_at.is_(None)).order_by(Loan.due_at)).all()
+    holds = db.session.scalars(select(Hold).where(Hold.group_id == group.id, Hold.status.in_(("waiting", "paused", "ready")))
+                               .order_by(Hold.book_id, Hold.status.desc(), Hold.position)).all()
+    return render_template("library/desk.html", group=group, forms=forms, loans=loans, holds=holds), status
+
+
+def _desk_action(action: str, form, group: Group, members) -> str:
+    if action == "checkout":
+        mother = next((m for m in members if m.id == form.mother.data), None)
+        if mother is None:
+            raise DomainError(_("Only members of this group can borrow from its library."), field="mother")
+        loan = circulation.checkout(form.code.data, group, mother, by=current_user, override=form.override.data)
+        return _("Lent to %(name)s until %(date)s.", name=mother.name, date=loan.due.date().isoformat())
+    if action == "checkin":
+        circulation.checkin(form.code.data, group, by=current_user)
+        return _("Taken back.")
+    circulation.mark_lost(form.code.data, group, by=current_user, damaged_note=form.damaged.data or "")
+    return _("Saved.")
+
+
+@bp.route("/library/reports")
+@allow(role("coordinator", "admin"))
+def library_reports():
+    since = date.today().replace(day=1) - timedelta(days=180)
+    return render_template("library/reports.html", per_month=reports.loans_per_month(since),
+                           most=reports.most_borrowed(), by_language=reports.titles_by_language(),
+                           lost=reports.copies_lost())

@@ -123,3 +123,35 @@ def _demo_groups(today: date) -> None:
             db.session.add(MeetingQuestion(meeting_id=upcoming[0].id, user_id=first_member.id, anonymous=True,
                                            text="How did you manage night feeds when you went back to work?"))
     db.session.commit()
+    _demo_library(people)
+
+
+# Which languages each demo library stocks (books come from library/books.csv, imported first).
+LIBRARY_LANGUAGES = {"Beersheba": ("he", "en", "es"), "Rahat": ("en",), "Arad": ("ru", "he"), "Dimona": ("he", "en")}
+
+
+def _demo_library(people) -> None:
+    """Copies of the starter books in each group's library, a loan and a hold."""
+    from .groups.models import Group
+    from .library.models import Book, Copy
+    from .library.services import circulation
+
+    books = db.session.scalars(select(Book).order_by(Book.id)).all()
+    if not books:
+        return
+    for group in db.session.scalars(select(Group).order_by(Group.id)).unique():
+        wanted = LIBRARY_LANGUAGES.get(group.locality.name_en, ("en",))
+        stock = [b for b in books if b.language in wanted][:6]
+        for n, book in enumerate(stock, 1):
+            db.session.add(Copy(book_id=book.id, group_id=group.id, code=f"{group.locality.name_en[:2].upper()}-{n:03d}"))
+    db.session.commit()
+    # In Beer-Sheva a book is out with one mother and another waits for it; in Arad one is out.
+    for locality, borrower, waiting, facilitator in (("Beersheba", "mother.es", "mother", "facilitator2"),
+                                                     ("Arad", "mother.ru", None, "facilitator2")):
+        group = next((g for g in db.session.scalars(select(Group)).unique() if g.locality.name_en == locality), None)
+        copy = group and db.session.scalars(select(Copy).where(Copy.group_id == group.id).order_by(Copy.id)).first()
+        if copy is None:
+            continue
+        circulation.checkout(copy.code, group, people[borrower], by=people[facilitator])
+        if waiting:
+            circulation.place_hold(copy.book, group, people[waiting])

@@ -98,8 +98,8 @@ class Hold(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     book: Mapped[Book] = relationship(lazy="joined")
-    user: Mapped[User] = relationship()
-    copy: Mapped[Copy | None] = relationship()
+    user: Mapped[User] = relationship(lazy="joined")
+    copy: Mapped[Copy | None] = relationship(lazy="joined")
 
     __table_args__ = (
         CheckConstraint("status IN ('waiting', 'paused', 'ready', 'fulfilled', 'cancelled', 'lapsed')",
@@ -132,7 +132,7 @@ class Loan(db.Model):
     checked_out_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     copy: Mapped[Copy] = relationship(lazy="joined")
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
 
     __table_args__ = (
         # The database itself forbids two open loans of one copy.

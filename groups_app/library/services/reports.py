@@ -27,15 +27,15 @@ def most_borrowed(limit: int = 10) -> list[tuple[Book, int]]:
     return list(db.session.execute(
         select(Book, func.count(Loan.id)).join(Copy, Copy.book_id == Book.id).join(Loan, Loan.copy_id == Copy.id)
         .group_by(Book.id).order_by(func.count(Loan.id).desc(), Book.title).limit(limit)
-    ).tuples())
+    ).all())
 
 
 def titles_by_language() -> dict[str, int]:
-    return dict(db.session.execute(select(Book.language, func.count(Book.id)).group_by(Book.language)).tuples())
+    return {lang: n for lang, n in db.session.execute(select(Book.language, func.count(Book.id)).group_by(Book.language))}
 
 
 def copies_lost() -> list[tuple[str, int]]:
     return list(db.session.execute(
         select(Group.name, func.count(Copy.id)).join(Group, Group.id == Copy.group_id).where(Copy.status == "lost")
         .group_by(Group.name).order_by(Group.name)
-    ).tuples())
+    ).all())

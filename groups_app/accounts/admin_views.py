@@ -6,8 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core import audit
-from ..core.errors import DomainError
-from ..core.forms import show_error
+from ..core.forms import submit
 from ..core.http import page_number
 from ..core.permissions import ROLES, allow, role
 from ..extensions import db
@@ -31,17 +30,12 @@ def users():
 def user_roles(user_id: int):
     person = db.session.get(User, user_id) or abort(404)
     form = RolesForm(roles=sorted(person.role_names), active=person.active) if request.method == "GET" else RolesForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.set_access(person, set(form.roles.data), form.active.data, by=current_user)
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            flash(_("Saved the roles of %(name)s.", name=person.name), "success")
-            return redirect(url_for("accounts.users"))
-    elif form.is_submitted():
-        status = 400
+    done, status, _result = submit(
+        form, lambda: services.set_access(person, set(form.roles.data), form.active.data, by=current_user)
+    )
+    if done:
+        flash(_("Saved the roles of %(name)s.", name=person.name), "success")
+        return redirect(url_for("accounts.users"))
     return render_template("accounts/admin_user.html", form=form, person=person), status
 
 

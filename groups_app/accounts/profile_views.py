@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from ..core.errors import DomainError
-from ..core.forms import show_error
+from ..core.forms import submit
 from ..core.http import safe_next
 from ..core.permissions import ANYONE, SIGNED_IN, allow
 from ..core.places import locality_choices
@@ -28,19 +28,16 @@ def profile():
     if request.method == "GET":
         form.other_languages.data = user.read_languages[1:]
         form.first_time_mother.data = {True: "yes", False: "no", None: ""}[user.first_time_mother]
-    status = 200
-    if form.validate_on_submit():
+
+    def _save():
         values = {name: getattr(form, name).data for name in services.PROFILE_FIELDS if name != "first_time_mother"}
         values["first_time_mother"] = _YES_NO.get(form.first_time_mother.data)
-        try:
-            services.update_profile(user, **values)
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            flash(_("Your profile is saved."), "success")
-            return redirect(url_for("accounts.profile"))
-    elif form.is_submitted():
-        status = 400
+        services.update_profile(user, **values)
+
+    done, status, _result = submit(form, _save)
+    if done:
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, user=user), status
 
 
@@ -60,19 +57,12 @@ def download_data():
 @allow(SIGNED_IN)
 def delete_account():
     form = DeleteAccountForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.delete_account(current_user, form.password.data)
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            logout_user()
-            session.clear()
-            flash(_("Your account and your data are deleted."), "success")
-            return redirect(url_for("main.home"))
-    elif form.is_submitted():
-        status = 400
+    done, status, _result = submit(form, lambda: services.delete_account(current_user, form.password.data))
+    if done:
+        logout_user()
+        session.clear()
+        flash(_("Your account and your data are deleted."), "success")
+        return redirect(url_for("main.home"))
     return render_template("accounts/delete_account.html", form=form), status
 
 

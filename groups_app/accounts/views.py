@@ -5,8 +5,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..core.errors import DomainError
-from ..core.forms import show_error
+from ..core.forms import submit
 from ..core.http import safe_next
 from ..core.permissions import ANYONE, SIGNED_IN, allow
 from ..core.security import no_store
@@ -36,19 +35,16 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm(language=request.args.get("lang") or session.get("lang") or None)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user = services.register(name=form.name.data, email=form.email.data, phone=form.phone.data,
-                                     language=form.language.data, password=form.password.data)
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            _sign_in(user, remember=False)
-            flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
-            return redirect(url_for("accounts.profile"))
-    elif form.is_submitted():
-        status = 400
+
+    def _register():
+        return services.register(name=form.name.data, email=form.email.data, phone=form.phone.data,
+                                 language=form.language.data, password=form.password.data)
+
+    done, status, user = submit(form, _register)
+    if done:
+        _sign_in(user, remember=False)
+        flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+        return redirect(url_for("accounts.profile"))
     return render_template("accounts/register.html", form=form), status
 
 
@@ -56,17 +52,12 @@ def register():
 @allow(ANYONE)
 def login():
     form = LoginForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user = auth.authenticate(form.identifier.data, form.password.data, request.remote_addr or "")
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            _sign_in(user, remember=form.remember.data)
-            return redirect(safe_next(url_for("main.home")))
-    elif form.is_submitted():
-        status = 400
+    done, status, user = submit(
+        form, lambda: auth.authenticate(form.identifier.data, form.password.data, request.remote_addr or "")
+    )
+    if done:
+        _sign_in(user, remember=form.remember.data)
+        return redirect(safe_next(url_for("main.home")))
     form.password.data = ""  # never send a password back to the browser
     return render_template("accounts/login.html", form=form), status
 
@@ -106,17 +97,10 @@ def reset_password(token: str):
     if not auth.reset_token_is_live(token):
         return render_template("accounts/reset_expired.html"), 404
     form = ResetPasswordForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            auth.reset_password(token, form.password.data)
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            flash(_("Your password is changed. Please sign in with the new one."), "success")
-            return redirect(url_for("accounts.login"))
-    elif form.is_submitted():
-        status = 400
+    done, status, _result = submit(form, lambda: auth.reset_password(token, form.password.data))
+    if done:
+        flash(_("Your password is changed. Please sign in with the new one."), "success")
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form), status
 
 
@@ -124,17 +108,13 @@ def reset_password(token: str):
 @allow(SIGNED_IN)
 def change_password():
     form = ChangePasswordForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            auth.change_password(current_user, form.current_password.data, form.password.data,
-                                 keep=auth.current_token())
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            flash(_("Your password is changed. You were signed out everywhere else."), "success")
-            return redirect(url_for("accounts.profile"))
-    elif form.is_submitted():
-        status = 400
+
+    def _change():
+        auth.change_password(current_user, form.current_password.data, form.password.data, keep=auth.current_token())
+
+    done, status, _result = submit(form, _change)
+    if done:
+        flash(_("Your password is changed. You were signed out everywhere else."), "success")
+        return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form), status
 

@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField
 
+from .errors import DomainError
+
 # WTForms and Flask-WTF messages a user can meet, listed so that extraction puts them in our
 # catalogs (Amharic has no WTForms translation of its own).
 BUILTIN_MESSAGES = (
@@ -63,3 +65,25 @@ def show_error(form: FlaskForm, error) -> int:
     else:
         form.form_errors.append(error.message)
     return error.status
+
+
+def submit(form: FlaskForm, action) -> tuple[bool, int, object]:
+    """The usual life of a form post: when it is submitted and valid, run `action` (a service
+    call); a DomainError rolls back and lands next to its field, so that nothing she typed is
+    lost. Returns (done, status for the page, what the action returned)."""
+    from ..extensions import db
+
+    if form.validate_on_submit():
+        try:
+            return True, 200, action()
+        except DomainError as error:
+            db.session.rollback()
+            return False, show_error(form, error), None
+    return False, (400 if form.is_submitted() else 200), None
+
+
+def refused(error: DomainError, back: str | None = None):
+    """A one-button action was refused: say why on a page of its own, with the rule's status."""
+    from flask import render_template
+
+    return render_template("errors/message.html", message=error.message, back=back), error.status

@@ -8,8 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.errors import DomainError
-from ..core.forms import show_error
+from ..core.forms import submit
 from ..core.i18n import LANGUAGES
 from ..core.permissions import ANYONE, allow, role
 from ..extensions import db
@@ -114,19 +113,15 @@ def settings(slug: str | None):
     if request.method == "GET" and item is not None:
         form.subjects.data, form.topic_ids.data = item.subject_list, [t.id for t in item.topics]
     form.topic_ids.choices = topic_choices(current_user.read_languages)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            item = services.save_leaflet(item, form.slug.data, form.subjects.data or [], form.topic_ids.data or [],
-                                         form.source_language.data, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            status = show_error(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("leaflets.edit", slug=item.slug, lang=item.source_language))
-    elif form.is_submitted():
-        status = 400
+
+    def _save():
+        return services.save_leaflet(item, form.slug.data, form.subjects.data or [], form.topic_ids.data or [],
+                                     form.source_language.data, by=current_user)
+
+    done, status, saved = submit(form, _save)
+    if done:
+        flash(_("Saved."), "success")
+        return redirect(url_for("leaflets.edit", slug=saved.slug, lang=saved.source_language))
     return render_template("leaflets/settings.html", form=form, leaflet=item), status
 
 
@@ -138,24 +133,19 @@ def edit(slug: str, lang: str):
         abort(404)
     translation = item.translation(lang)
     form = TextForm(obj=translation) if request.method == "GET" else TextForm()
-    status = 200
-    if form.validate_on_submit():
-        upload = form.pdf.data
-        try:
-            data = None
-            if upload and getattr(upload, "filename", ""):
-                files.check_name(upload.filename)
-                data = upload.read()
-            translation = services.save_text(item, lang, form.title.data, form.body.data, data,
-                                             request.form.get("action", "draft"), by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            status = show_error(form, error)
-        else:
-            flash(_("Saved: %(state)s.", state=services.STATUS_LABELS[services.status(item, translation)]), "success")
-            return redirect(url_for("leaflets.edit", slug=slug, lang=lang))
-    elif form.is_submitted():
-        status = 400
+
+    def _save():
+        upload, data = form.pdf.data, None
+        if upload and getattr(upload, "filename", ""):
+            files.check_name(upload.filename)
+            data = upload.read()
+        return services.save_text(item, lang, form.title.data, form.body.data, data,
+                                  request.form.get("action", "draft"), by=current_user)
+
+    done, status, saved = submit(form, _save)
+    if done:
+        flash(_("Saved: %(state)s.", state=services.STATUS_LABELS[services.status(item, saved)]), "success")
+        return redirect(url_for("leaflets.edit", slug=slug, lang=lang))
     source = item.source if lang != item.source_language else None
     return render_template("leaflets/edit.html", form=form, leaflet=item, lang=lang, translation=translation,
                            source=source, state=services.status(item, translation), labels=services.STATUS_LABELS), status

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..core.errors import DomainError
-from ..core.forms import show_error
+from ..core.forms import refused, submit
 from ..core.http import page_number
 from ..core.i18n import LANGUAGES
 from ..core.permissions import ANYONE, SIGNED_IN, allow, ensure, owner, role
@@ -71,8 +71,7 @@ def hold(book_id: int):
     try:
         placed = circulation.place_hold(item, group, current_user)
     except DomainError as error:
-        return render_template("errors/message.html", message=error.message,
-                               back=url_for("library.book", book_id=item.id)), error.status
+        return refused(error, back=url_for("library.book", book_id=item.id))
     if placed.status == "ready":
         flash(_("A copy is set aside for you. Collect it at your next meeting."), "success")
     else:
@@ -88,21 +87,17 @@ def edit_book(book_id: int | None):
     form = BookForm(obj=item) if request.method == "GET" else BookForm()
     if request.method == "GET" and item is not None:
         form.subjects.data = item.subject_list
-    status = 200
-    if form.validate_on_submit():
+
+    def _save():
         fields = BookFields(title=form.title.data, authors=form.authors.data or "", language=form.language.data,
                             isbn=form.isbn.data, publisher=form.publisher.data or "", year=form.year.data,
                             subjects=form.subjects.data or [], summary=form.summary.data or "", source=form.source.data)
-        try:
-            item = save_book(item, fields, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            status = show_error(form, error)
-        else:
-            flash(_("The book is saved."), "success")
-            return redirect(url_for("library.book", book_id=item.id))
-    elif form.is_submitted():
-        status = 400
+        return save_book(item, fields, by=current_user)
+
+    done, status, saved = submit(form, _save)
+    if done:
+        flash(_("The book is saved."), "success")
+        return redirect(url_for("library.book", book_id=saved.id))
     return render_template("library/book_form.html", form=form, book=item), status
 
 
@@ -116,8 +111,7 @@ def add_copy(book_id: int):
     try:
         circulation.add_copy(item, group, form.code.data or "", form.condition.data or "", by=current_user)
     except DomainError as error:
-        return render_template("errors/message.html", message=error.message,
-                               back=url_for("library.book", book_id=item.id)), error.status
+        return refused(error, back=url_for("library.book", book_id=item.id))
     flash(_("The copy is added to the library."), "success")
     return redirect(url_for("library.book", book_id=item.id))
 
@@ -147,7 +141,7 @@ def hold_action(hold_id: int, action: str):
         else:
             abort(404)
     except DomainError as error:
-        return render_template("errors/message.html", message=error.message, back=url_for("library.mine")), error.status
+        return refused(error, back=url_for("library.mine"))
     flash(_("Saved."), "success")
     return redirect(url_for("library.mine"))
 
@@ -160,7 +154,7 @@ def renew(loan_id: int):
     try:
         circulation.renew(loan, current_user)
     except DomainError as error:
-        return render_template("errors/message.html", message=error.message, back=url_for("library.mine")), error.status
+        return refused(error, back=url_for("library.mine"))
     flash(_("Renewed: the new due date is %(date)s.", date=loan.due.date().isoformat()), "success")
     return redirect(url_for("library.mine"))
 
@@ -179,17 +173,10 @@ def desk(group_id: int):
     action = request.form.get("action")
     if request.method == "POST" and action in forms:
         form = forms[action]
-        if form.validate_on_submit():
-            try:
-                message = _desk_action(action, form, group, members)
-            except DomainError as error:
-                db.session.rollback()
-                status = show_error(form, error)
-            else:
-                flash(message, "success")
-                return redirect(url_for("library.desk", group_id=group.id))
-        else:
-            status = 400
+        done, status, message = submit(form, lambda: _desk_action(action, form, group, members))
+        if done:
+            flash(message, "success")
+            return redirect(url_for("library.desk", group_id=group.id))
     loans = db.session.scalars(select(Loan).join(Copy, Copy.id == Loan.copy_id).where(
         Copy.group_id == group.id, Loan.returned_at.is_(None)).order_by(Loan.due_at)).all()
     holds = db.session.scalars(select(Hold).where(Hold.group_id == group.id, Hold.status.in_(("waiting", "paused", "ready")))

@@ -6,8 +6,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...core.errors import DomainError
-from ...core.forms import show_error
+from ...core.forms import submit
 from ...core.permissions import ANYONE, SIGNED_IN, allow, ensure, owner
 from ...core.security import no_store
 from .. import bp
@@ -71,21 +70,18 @@ def calendar_settings():
     no_store()
     feed = feeds.feed_for(current_user)
     form = CalendarForm(reminder=feed.reminder) if request.method == "GET" else CalendarForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            if request.form.get("action") == "reset":
-                feeds.reset_feed(current_user, form.reminder.data)
-                flash(_("Your calendar has a new address. The old one no longer works: subscribe again with the new one."), "success")
-            else:
-                feeds.set_reminder(current_user, form.reminder.data)
-                flash(_("Saved."), "success")
-        except DomainError as error:
-            status = show_error(form, error)
+
+    def _save():
+        if request.form.get("action") == "reset":
+            feeds.reset_feed(current_user, form.reminder.data)
+            flash(_("Your calendar has a new address. The old one no longer works: subscribe again with the new one."), "success")
         else:
-            return redirect(url_for("groups.calendar_settings"))
-    elif form.is_submitted():
-        status = 400
+            feeds.set_reminder(current_user, form.reminder.data)
+            flash(_("Saved."), "success")
+
+    done, status, _result = submit(form, _save)
+    if done:
+        return redirect(url_for("groups.calendar_settings"))
     url = url_for("groups.personal_calendar", token=feed.token, _external=True)
     return render_template("groups/calendar_settings.html", form=form, feed_url=url,
                            webcal_url="webcal://" + url.split("://", 1)[1]), status

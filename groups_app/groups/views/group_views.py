@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ...accounts.auth import find_by_identifier
 from ...accounts.models import User, UserRole
 from ...core.errors import DomainError
-from ...core.forms import show_error
+from ...core.forms import refused, submit
 from ...core.i18n import LANGUAGES
 from ...core.permissions import ANYONE, allow, ensure, owner, role
 from ...core.places import locality_choices
@@ -76,17 +76,10 @@ def _fields(form: GroupForm, group=None) -> group_service.GroupFields:
 @allow(role("coordinator", "admin"))
 def new_group():
     form = _group_form(GroupForm())
-    status = 200
-    if form.validate_on_submit():
-        try:
-            group = group_service.create_group(_fields(form), by=current_user)
-        except DomainError as error:
-            status = show_error(form, error)
-        else:
-            flash(_("The group %(name)s is created, with its meetings for the coming weeks.", name=group.name), "success")
-            return redirect(url_for("groups.group_page", group_id=group.id))
-    elif form.is_submitted():
-        status = 400
+    done, status, group = submit(form, lambda: group_service.create_group(_fields(form), by=current_user))
+    if done:
+        flash(_("The group %(name)s is created, with its meetings for the coming weeks.", name=group.name), "success")
+        return redirect(url_for("groups.group_page", group_id=group.id))
     return render_template("groups/group_form.html", form=form, group=None), status
 
 
@@ -101,18 +94,10 @@ def edit_group(group_id: int):
     else:
         form = GroupForm()
     _group_form(form)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            group_service.update_group(group, _fields(form), by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            status = show_error(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("groups.group_page", group_id=group.id))
-    elif form.is_submitted():
-        status = 400
+    done, status, _result = submit(form, lambda: group_service.update_group(group, _fields(form), by=current_user))
+    if done:
+        flash(_("Saved."), "success")
+        return redirect(url_for("groups.group_page", group_id=group.id))
     return render_template("groups/group_form.html", form=form, group=group), status
 
 
@@ -123,8 +108,7 @@ def join(group_id: int):
     try:
         membership = group_service.join(group, current_user)
     except DomainError as error:
-        return render_template("errors/message.html", message=error.message,
-                               back=url_for("groups.group_page", group_id=group.id)), error.status
+        return refused(error, back=url_for("groups.group_page", group_id=group.id))
     if membership.status == "member":
         flash(_("Welcome to %(name)s!", name=group.name), "success")
     else:
@@ -140,8 +124,7 @@ def leave(group_id: int):
     try:
         group_service.leave(group, current_user)
     except DomainError as error:
-        return render_template("errors/message.html", message=error.message,
-                               back=url_for("groups.group_page", group_id=group.id)), error.status
+        return refused(error, back=url_for("groups.group_page", group_id=group.id))
     flash(_("You have left %(name)s.", name=group.name), "success")
     return redirect(url_for("groups.group_page", group_id=group.id))
 
@@ -155,26 +138,23 @@ def members(group_id: int):
     guests = db.session.scalars(select(Guest).where(Guest.group_id == group.id, Guest.user_id.is_(None))
                                 .order_by(Guest.created_at.desc())).all()
     form.guest_id.choices = [("", _("No"))] + [(g.id, g.first_name) for g in guests]
-    status = 200
-    if form.validate_on_submit():
+
+    def _add():
         mother = find_by_identifier(form.identifier.data)
-        try:
-            if mother is None:
-                raise DomainError(_("No account has this email address or phone number. She can join first."),
-                                  field="identifier")
-            guest = db.session.get(Guest, form.guest_id.data) if form.guest_id.data else None
-            if guest is not None and guest.group_id == group.id:
-                guest_becomes_member(guest, mother, by=current_user)
-            else:
-                group_service.add_member(group, mother, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            status = show_error(form, error)
+        if mother is None:
+            raise DomainError(_("No account has this email address or phone number. She can join first."),
+                              field="identifier")
+        guest = db.session.get(Guest, form.guest_id.data) if form.guest_id.data else None
+        if guest is not None and guest.group_id == group.id:
+            guest_becomes_member(guest, mother, by=current_user)
         else:
-            flash(_("%(name)s is now a member.", name=mother.name), "success")
-            return redirect(url_for("groups.members", group_id=group.id))
-    elif form.is_submitted():
-        status = 400
+            group_service.add_member(group, mother, by=current_user)
+        return mother
+
+    done, status, mother = submit(form, _add)
+    if done:
+        flash(_("%(name)s is now a member.", name=mother.name), "success")
+        return redirect(url_for("groups.members", group_id=group.id))
     waiting = group_service.waiting_list(group)
     return render_template("groups/members.html", group=group, form=form, members=members_of(group),
                            waiting=waiting), status
@@ -191,8 +171,7 @@ def remove_member(group_id: int, user_id: int):
             raise DomainError(_("This mother is not in the group."))
         group_service.leave(group, mother, by=current_user)
     except DomainError as error:
-        return render_template("errors/message.html", message=error.message,
-                               back=url_for("groups.members", group_id=group.id)), error.status
+        return refused(error, back=url_for("groups.members", group_id=group.id))
     flash(_("%(name)s is no longer in the group.", name=mother.name), "success")
     return redirect(url_for("groups.members", group_id=group.id))
 
@@ -203,20 +182,16 @@ def schedule(group_id: int):
     group = get_group(group_id)
     ensure(can_facilitate(current_user, group))
     form = ScheduleForm(obj=group) if request.method == "GET" else ScheduleForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            meeting_service.change_schedule(group, effective=form.effective.data, frequency=form.frequency.data,
-                                            weekday=form.weekday.data, at=form.start_time.data,
-                                            duration=form.duration_minutes.data, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            status = show_error(form, error)
-        else:
-            flash(_("The new schedule is saved and the members are told."), "success")
-            return redirect(url_for("groups.group_page", group_id=group.id))
-    elif form.is_submitted():
-        status = 400
+
+    def _save():
+        meeting_service.change_schedule(group, effective=form.effective.data, frequency=form.frequency.data,
+                                        weekday=form.weekday.data, at=form.start_time.data,
+                                        duration=form.duration_minutes.data, by=current_user)
+
+    done, status, _result = submit(form, _save)
+    if done:
+        flash(_("The new schedule is saved and the members are told."), "success")
+        return redirect(url_for("groups.group_page", group_id=group.id))
     return render_template("groups/schedule.html", form=form, group=group), status
 
 
@@ -229,18 +204,14 @@ def new_meeting(group_id: int):
     if request.method == "GET":
         form.start_time.data = group.start_time
         form.duration_minutes.data = group.duration_minutes
-    status = 200
-    if form.validate_on_submit():
-        try:
-            meeting = meeting_service.add_one_off(group, form.day.data, form.start_time.data,
-                                                  form.duration_minutes.data, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            status = show_error(form, error)
-        else:
-            flash(_("The meeting is added and the members are told."), "success")
-            return redirect(url_for("groups.meeting_page", meeting_id=meeting.id))
-    elif form.is_submitted():
-        status = 400
+
+    def _add():
+        return meeting_service.add_one_off(group, form.day.data, form.start_time.data, form.duration_minutes.data,
+                                           by=current_user)
+
+    done, status, meeting = submit(form, _add)
+    if done:
+        flash(_("The meeting is added and the members are told."), "success")
+        return redirect(url_for("groups.meeting_page", meeting_id=meeting.id))
     return render_template("groups/meeting_time.html", form=form, group=group, meeting=None), status
 

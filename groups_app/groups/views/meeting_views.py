@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ...core.errors import DomainError
-from ...core.forms import show_error
+from ...core.forms import refused, show_error, submit
 from ...core.permissions import allow, ensure, owner, role
 from ...core.security import no_store
 from ...extensions import db
@@ -94,19 +94,15 @@ def move(meeting_id: int):
         start = local(meeting.start, group.timezone)
         form.day.data, form.start_time.data = start.date(), start.time()
         form.duration_minutes.data = meeting.duration_minutes
-    status = 200
-    if form.validate_on_submit():
-        try:
-            meeting_service.move_meeting(meeting, form.day.data, form.start_time.data, form.duration_minutes.data,
-                                         by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            status = show_error(form, error)
-        else:
-            flash(_("The meeting is moved and the members are told."), "success")
-            return redirect(url_for("groups.meeting_page", meeting_id=meeting.id))
-    elif form.is_submitted():
-        status = 400
+
+    def _move():
+        meeting_service.move_meeting(meeting, form.day.data, form.start_time.data, form.duration_minutes.data,
+                                     by=current_user)
+
+    done, status, _result = submit(form, _move)
+    if done:
+        flash(_("The meeting is moved and the members are told."), "success")
+        return redirect(url_for("groups.meeting_page", meeting_id=meeting.id))
     return render_template("groups/meeting_time.html", form=form, group=group, meeting=meeting), status
 
 
@@ -118,8 +114,7 @@ def cancel(meeting_id: int):
     try:
         meeting_service.cancel_meeting(meeting, by=current_user)
     except DomainError as error:
-        return render_template("errors/message.html", message=error.message,
-                               back=url_for("groups.meeting_page", meeting_id=meeting.id)), error.status
+        return refused(error, back=url_for("groups.meeting_page", meeting_id=meeting.id))
     flash(_("The meeting is cancelled and the members are told."), "success")
     return redirect(url_for("groups.meeting_page", meeting_id=meeting.id))
 
@@ -134,8 +129,7 @@ def rsvp(meeting_id: int):
             raise DomainError(_("Please say whether you are coming."))
         meeting_service.rsvp(meeting, current_user, answer == "yes")
     except DomainError as error:
-        return render_template("errors/message.html", message=error.message,
-                               back=url_for("groups.group_page", group_id=meeting.group_id)), error.status
+        return refused(error, back=url_for("groups.group_page", group_id=meeting.group_id))
     flash(_("Thank you, your answer is saved."), "success")
     return redirect(url_for("groups.meeting_page", meeting_id=meeting.id))
 
@@ -149,7 +143,7 @@ def ask(meeting_id: int):
         meeting_service.ask(meeting, current_user, form.text.data or "", bool(form.anonymous.data))
     except DomainError as error:
         if error.status == 403:
-            return render_template("errors/message.html", message=error.message), 403
+            return refused(error)
         show_error(form, error)
         return render_template("groups/ask.html", form=form, meeting=meeting), error.status
     flash(_("Your question is sent to the facilitator."), "success")

@@ -5,8 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...core.errors import DomainError
-from ...core.forms import show_error
+from ...core.forms import submit
 from ...core.permissions import allow, role
 from ...extensions import db
 from .. import bp
@@ -32,16 +31,8 @@ def edit_topic(topic_id: int | None):
     if topic_id and topic is None:
         return render_template("errors/404.html"), 404
     form = TopicForm.for_topic(topic) if request.method == "GET" else TopicForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            saved = save_topic(topic, form.slug.data, form.texts(), by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            status = show_error(form, error)
-        else:
-            flash(_("The topic %(slug)s is saved.", slug=saved.slug), "success")
-            return redirect(url_for("groups.topics"))
-    elif form.is_submitted():
-        status = 400
+    done, status, saved = submit(form, lambda: save_topic(topic, form.slug.data, form.texts(), by=current_user))
+    if done:
+        flash(_("The topic %(slug)s is saved.", slug=saved.slug), "success")
+        return redirect(url_for("groups.topics"))
     return render_template("groups/topic_form.html", form=form, topic=topic), status

@@ -47,3 +47,10 @@ class LostForm(BaseForm):
     code = StringField(_l("Copy code"), validators=[DataRequired(REQUIRED), Length(max=20)],
                        render_kw={"dir": "ltr", "autocomplete": "off"})
     damaged = StringField(_l("If damaged rather than lost: what is wrong"), validators=[Length(max=300)])
+
+
+class RulesForm(BaseForm):
+    loan_days = IntegerField(_l("Loan period in days"), validators=[Optional()])
+    max_loans = IntegerField(_l("Books per mother at a time"), validators=[Optional()])
+    hold_days = IntegerField(_l("Days a set-aside copy waits at least"), validators=[Optional()],
+                             description=_l("It also waits until the end of her group's next meeting."))

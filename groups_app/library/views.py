@@ -19,7 +19,7 @@ from ..groups.models import Group, Membership
 from ..groups.permissions import can_facilitate
 from ..groups.services.attendance import members_of
 from . import bp
-from .forms import BookForm, CheckinForm, CheckoutForm, CopyForm, LostForm
+from .forms import BookForm, CheckinForm, CheckoutForm, CopyForm, LostForm, RulesForm
 from .models import Book, Copy, Hold, Loan
 from .services import circulation, reports
 from .services.catalogue import SUBJECTS, BookFields, copy_counts, save_book, search
@@ -167,7 +167,9 @@ def desk(group_id: int):
     ensure(can_facilitate(current_user, group))
     no_store()
     members = members_of(group)
-    forms = {"checkout": CheckoutForm(prefix="out"), "checkin": CheckinForm(prefix="in"), "lost": LostForm(prefix="lost")}
+    rules = circulation.rules(group.id)
+    forms = {"checkout": CheckoutForm(prefix="out"), "checkin": CheckinForm(prefix="in"), "lost": LostForm(prefix="lost"),
+             "rules": RulesForm(prefix="rules", obj=rules)}
     forms["checkout"].mother.choices = [(m.id, m.name) for m in members]
     status = 200
     action = request.form.get("action")
@@ -194,6 +196,9 @@ def _desk_action(action: str, form, group: Group, members) -> str:
     if action == "checkin":
         circulation.checkin(form.code.data, group, by=current_user)
         return _("Taken back.")
+    if action == "rules":
+        circulation.set_rules(group, form.loan_days.data, form.max_loans.data, form.hold_days.data, by=current_user)
+        return _("Saved.")
     circulation.mark_lost(form.code.data, group, by=current_user, damaged_note=form.damaged.data or "")
     return _("Saved.")
 

@@ -153,3 +153,20 @@ def test_library_reports_count_loans_titles_and_losses(app, db):
     assert [(b.title, n) for b, n in reports.most_borrowed()] == [("Начало жизни", 2)]
     assert reports.titles_by_language() == {"ru": 1}
     assert reports.copies_lost() == [("Dimona", 1)]
+
+
+def test_facilitator_sets_her_librarys_rules_and_they_apply(client, db):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    mother = make_mother()
+    add_members(group, mother)
+    make_copy(make_book(), group, "RU-1")
+    login(client, facilitator)
+    bad = client.post(f"/library/desk/{group.id}", data={"action": "rules", "rules-loan_days": "500",
+                                                           "rules-max_loans": "3", "rules-hold_days": "7"})
+    assert bad.status_code == 400 and 'value="500"' in bad.get_data(as_text=True)
+    ok = client.post(f"/library/desk/{group.id}", data={"action": "rules", "rules-loan_days": "14",
+                                                         "rules-max_loans": "2", "rules-hold_days": "5"})
+    assert ok.status_code == 302
+    loan = c.checkout("RU-1", group, mother, by=facilitator)
+    assert (loan.due - c.aware(loan.out_at)).days == 14

@@ -29,6 +29,25 @@ def rules(group_id: int) -> GroupLibrary:
                                                                    hold_days=7)
 
 
+def set_rules(group: Group, loan_days: int | None, max_loans: int | None, hold_days: int | None, *, by: User) -> GroupLibrary:
+    """A group library's lending rules. Commits."""
+    if loan_days is None or not 1 <= loan_days <= 120:
+        raise DomainError(_l("The loan period is between 1 and 120 days."), field="loan_days")
+    if max_loans is None or not 1 <= max_loans <= 20:
+        raise DomainError(_l("A mother can borrow between 1 and 20 books at a time."), field="max_loans")
+    if hold_days is None or not 1 <= hold_days <= 60:
+        raise DomainError(_l("A set-aside copy waits between 1 and 60 days."), field="hold_days")
+    library = db.session.get(GroupLibrary, group.id)
+    if library is None:
+        library = GroupLibrary(group_id=group.id)
+        db.session.add(library)
+    library.loan_days, library.max_loans, library.hold_days = loan_days, max_loans, hold_days
+    audit.record("library.rules", actor=by, target=f"group:{group.id}",
+                 detail={"loan_days": loan_days, "max_loans": max_loans, "hold_days": hold_days})
+    db.session.commit()
+    return library
+
+
 def _lock_copy(copy: Copy) -> Copy:
     """Lock the copy's row and read it afresh: whoever comes second sees the first one's change."""
     db.session.execute(select(Copy.id).where(Copy.id == copy.id).with_for_update())

@@ -127,6 +127,7 @@ def _register_template_helpers(app: Flask) -> None:
             "current_locale": locale,
             "text_direction": direction(locale),
             "languages": LANGUAGES,
+            "language_options": [(code, name) for code, (name, _dir) in LANGUAGES.items()],
             "can": permissions,
         }
 

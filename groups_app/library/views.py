@@ -41,7 +41,7 @@ def catalogue():
                         bool(args.get("available")), page=page_number())
     groups = db.session.scalars(select(Group).where(Group.archived.is_(False)).order_by(Group.name)).unique().all()
     return render_template("library/catalogue.html", pagination=pagination, counts=copy_counts([b.id for b in pagination.items]),
-                           args=args, subjects=SUBJECTS, groups=groups)
+                           args=args, subjects=SUBJECTS, groups_options=[(g.id, g.name) for g in groups])
 
 
 @bp.route("/library/books/<int:book_id>")

@@ -89,6 +89,3 @@ def can_manage_roles(user) -> bool:
     return user.is_authenticated and user.has_role("admin")
 
 
-def can_read_audit_log(user) -> bool:
-    return user.is_authenticated and user.has_role("admin")
-

@@ -38,6 +38,3 @@ def can_facilitate(user, group) -> bool:
         return False
     return is_facilitator_of(user, group) or user.has_role("coordinator", "admin")
 
-
-def can_manage_groups(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.has_role("coordinator", "admin"))

@@ -10,7 +10,7 @@ from sqlalchemy import case, func, select
 
 from ...accounts.models import User, UserRole
 from ...core import audit
-from ...core.errors import Conflict, DomainError, NotAllowed
+from ...core.errors import Conflict, DomainError
 from ...core.i18n import LANGUAGES
 from ...core.notify import notify
 from ...core.places import Locality
@@ -243,11 +243,6 @@ def _fill_free_seats(group: Group) -> None:
         notify(membership.user, _l("A seat is yours"), "groups/email/seat_freed.txt", group=group)
     db.session.flush()
     _renumber_waiting(group)
-
-
-def ensure_can_facilitate(user: User, group: Group) -> None:
-    if not (user.id in group.facilitator_ids or user.has_role("coordinator", "admin")):
-        raise NotAllowed(_l("Only this group's facilitators can do this."))
 
 
 # ---- the directory ---------------------------------------------------------------------------

@@ -22,9 +22,14 @@ from .permissions import can_see_home_address
 PRODID = "-//groups_app//Mother to Mother//EN"
 
 
+def existing_feed(user: User) -> CalendarFeed | None:
+    """Her personal feed if she has made one; reading never makes one."""
+    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+
+
 def feed_for(user: User) -> CalendarFeed:
-    """Her personal feed, made on first use. Commits when it makes one."""
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    """Her personal feed, made on first use (a POST, or a service call). Commits when it makes one."""
+    feed = existing_feed(user)
     if feed is None:
         feed = CalendarFeed(user_id=user.id, token=secrets.token_urlsafe(24), reminder="1d")
         db.session.add(feed)
@@ -32,24 +37,21 @@ def feed_for(user: User) -> CalendarFeed:
     return feed
 
 
+def set_reminder(user: User, reminder: str, new_address: bool = False) -> CalendarFeed:
+    """Her reminder choice; with `new_address`, a new secret address too (the old one stops
+    working). Commits."""
+    if reminder not in REMINDERS:
+        raise DomainError(_("Please choose a reminder from the list."), field="reminder")
+    feed = feed_for(user)
+    if new_address:
+        feed.token = secrets.token_urlsafe(24)
+    feed.reminder = reminder
+    db.session.commit()
+    return feed
+
+
 def reset_feed(user: User, reminder: str) -> CalendarFeed:
-    """A new secret address (the old one stops working) and her reminder choice. Commits."""
-    if reminder not in REMINDERS:
-        raise DomainError(_("Please choose a reminder from the list."), field="reminder")
-    feed = feed_for(user)
-    feed.token = secrets.token_urlsafe(24)
-    feed.reminder = reminder
-    db.session.commit()
-    return feed
-
-
-def set_reminder(user: User, reminder: str) -> CalendarFeed:
-    if reminder not in REMINDERS:
-        raise DomainError(_("Please choose a reminder from the list."), field="reminder")
-    feed = feed_for(user)
-    feed.reminder = reminder
-    db.session.commit()
-    return feed
+    return set_reminder(user, reminder, new_address=True)
 
 
 def feed_owner(token: str) -> CalendarFeed | None:

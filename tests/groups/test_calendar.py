@@ -110,3 +110,22 @@ def test_one_meeting_download_is_for_members_only(app, client, db):
     response = client.get(f"/meetings/{meeting.id}/calendar.ics")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     assert len(_parse(response.data).vevent_list) == 1
+
+
+def test_looking_at_calendar_pages_creates_no_feed(app, client, db):
+    from sqlalchemy import func, select
+
+    from groups_app.groups.models import CalendarFeed
+
+    group, _ = _home_group(db, make_user("facilitator"))
+    mother = make_mother()
+    add_members(group, mother)
+    meeting = meeting_service.upcoming([group.id])[group.id][0]
+    login(client, mother)
+    page = client.get("/account/calendar")
+    assert page.status_code == 200 and 'id="feed-url"' not in page.get_data(as_text=True)
+    assert client.get(f"/meetings/{meeting.id}/calendar.ics").status_code == 200
+    assert db.session.scalar(select(func.count(CalendarFeed.id))) == 0
+    assert client.post("/account/calendar", data={"reminder": "1h", "action": "save"}).status_code == 302
+    assert 'id="feed-url"' in client.get("/account/calendar").get_data(as_text=True)
+    assert db.session.scalar(select(func.count(CalendarFeed.id))) == 1

@@ -57,8 +57,9 @@ def personal_calendar(token: str):
 def meeting_calendar(meeting_id: int):
     meeting = get_meeting(meeting_id)
     ensure(is_member_of(current_user, meeting.group) or can_facilitate(current_user, meeting.group))
-    feed = feeds.feed_for(current_user)
-    body = feeds.build_calendar([meeting], current_user, current_user.read_languages, meeting.group.name, feed.reminder)
+    feed = feeds.existing_feed(current_user)
+    body = feeds.build_calendar([meeting], current_user, current_user.read_languages, meeting.group.name,
+                                feed.reminder if feed else "1d")
     response = _ics(body, f"meeting-{meeting.id}.ics", private=True)
     response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}.ics"'
     return response
@@ -68,20 +69,20 @@ def meeting_calendar(meeting_id: int):
 @allow(SIGNED_IN)
 def calendar_settings():
     no_store()
-    feed = feeds.feed_for(current_user)
-    form = CalendarForm(reminder=feed.reminder) if request.method == "GET" else CalendarForm()
+    feed = feeds.existing_feed(current_user)  # made by the first save, never by a GET
+    form = CalendarForm(reminder=feed.reminder) if request.method == "GET" and feed else CalendarForm()
 
     def _save():
-        if request.form.get("action") == "reset":
-            feeds.reset_feed(current_user, form.reminder.data)
+        reset = request.form.get("action") == "reset"
+        feeds.set_reminder(current_user, form.reminder.data, new_address=reset)
+        if reset:
             flash(_("Your calendar has a new address. The old one no longer works: subscribe again with the new one."), "success")
         else:
-            feeds.set_reminder(current_user, form.reminder.data)
             flash(_("Saved."), "success")
 
     done, status, _result = submit(form, _save)
     if done:
         return redirect(url_for("groups.calendar_settings"))
-    url = url_for("groups.personal_calendar", token=feed.token, _external=True)
+    url = url_for("groups.personal_calendar", token=feed.token, _external=True) if feed else None
     return render_template("groups/calendar_settings.html", form=form, feed_url=url,
-                           webcal_url="webcal://" + url.split("://", 1)[1]), status
+                           webcal_url="webcal://" + url.split("://", 1)[1] if url else None), status

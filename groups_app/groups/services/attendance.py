@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from ...accounts.models import User
 from ...core import audit
 from ...core.errors import DomainError
+from ...core.sql import listed_in
 from ...core.timeutil import aware, utcnow
 from ...extensions import db
 from ..models import Attendance, Group, Guest, Meeting, Membership
@@ -147,8 +148,7 @@ def attendance_report(month: date, locality_id: int | None = None, language: str
     if locality_id:
         groups_query = groups_query.where(Group.locality_id == locality_id)
     if language:
-        groups_query = groups_query.where(or_(Group.languages == language, Group.languages.like(f"{language},%"),
-                                              Group.languages.like(f"%,{language}"), Group.languages.like(f"%,{language},%")))
+        groups_query = groups_query.where(listed_in(Group.languages, language))
     groups = db.session.scalars(groups_query).unique().all()
     report = {g.id: GroupMonth(g) for g in groups}
     if not groups:

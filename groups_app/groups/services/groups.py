@@ -14,6 +14,7 @@ from ...core.errors import Conflict, DomainError
 from ...core.i18n import LANGUAGES
 from ...core.notify import notify
 from ...core.places import Locality
+from ...core.sql import listed_in
 from ...extensions import db
 from ..models import Group, GroupFacilitator, Membership
 from ..models.group import FREQUENCIES, MEMBER, VENUE_KINDS, WAITING
@@ -274,8 +275,7 @@ def directory(locality_id: int | None = None, language: str | None = None, weekd
     if locality_id:
         query = query.where(Group.locality_id == locality_id)
     if language:
-        query = query.where((Group.languages == language) | Group.languages.like(f"{language},%")
-                            | Group.languages.like(f"%,{language}") | Group.languages.like(f"%,{language},%"))
+        query = query.where(listed_in(Group.languages, language))
     if weekday is not None:
         query = query.where(Group.weekday == weekday)
     return [DirectoryEntry(group, n) for group, n in db.session.execute(query).unique().all()]

@@ -13,6 +13,7 @@ from ...accounts.models import User
 from ...core import audit
 from ...core.errors import DomainError
 from ...core.i18n import LANGUAGES
+from ...core.sql import listed_in
 from ...extensions import db
 from ..models import Book, Copy
 
@@ -162,8 +163,7 @@ def search(words: str = "", language: str | None = None, subject: str | None = N
     if language:
         query = query.where(Book.language == language)
     if subject:
-        query = query.where(or_(Book.subjects == subject, Book.subjects.like(f"{subject},%"),
-                                Book.subjects.like(f"%,{subject}"), Book.subjects.like(f"%,{subject},%")))
+        query = query.where(listed_in(Book.subjects, subject))
     if group_id or available:
         copies = select(Copy.id).where(Copy.book_id == Book.id)
         if group_id:

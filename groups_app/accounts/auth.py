@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, render_template, session
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -15,6 +15,7 @@ from ..core import audit
 from ..core.errors import DomainError
 from ..core.mail import send_mail
 from ..core.passwords import password_problem
+from ..core.phones import e164_or_none, phone_digits
 from ..core.timeutil import aware, utcnow
 from ..extensions import db
 from .models import LoginFailure, PasswordResetToken, User, UserSession
@@ -41,20 +42,11 @@ def normalise_email(value: str | None) -> str | None:
     return value or None
 
 
-def normalise_phone(value: str | None) -> str | None:
-    """Keep the digits and a leading plus: '050-123 4567' and '0501234567' are one number."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    digits = "".join(ch for ch in value if ch.isdigit())
-    return ("+" + digits) if value.startswith("+") else digits
-
-
 def find_by_identifier(identifier: str) -> User | None:
-    """An email address or a phone number, as typed at sign-in."""
+    """An email address, or a phone number in any spelling, as typed at sign-in or by a facilitator."""
     if "@" in identifier:
         return db.session.scalar(select(User).where(User.email == normalise_email(identifier)))
-    phone = normalise_phone(identifier)
+    phone = e164_or_none(identifier)
     if not phone:
         return None
     return db.session.scalar(select(User).where(User.phone == phone))
@@ -63,12 +55,26 @@ def find_by_identifier(identifier: str) -> User | None:
 # ---- failed sign-ins ------------------------------------------------------------------------
 
 def _account_key(identifier: str) -> str:
-    return token_hash("account:" + (identifier or "").strip().lower())
+    """One key per account, however it was typed: another spelling of a number is no fresh start."""
+    identifier = (identifier or "").strip().lower()
+    if "@" not in identifier:
+        identifier = e164_or_none(identifier) or identifier
+    return token_hash("account:" + identifier)
+
+
+def _window_start():
+    return utcnow() - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+
+
+def _record_failure(identifier: str, address: str) -> None:
+    """Note a failed sign-in, and forget those that left the window: they count for nothing now."""
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at < _window_start()))
+    db.session.add(LoginFailure(account_key=_account_key(identifier), address=address))
 
 
 def _throttled(identifier: str, address: str) -> bool:
     config = current_app.config
-    since = utcnow() - timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
+    since = _window_start()
     by_account = db.session.scalar(
         select(func.count()).where(LoginFailure.account_key == _account_key(identifier), LoginFailure.at > since)
     )
@@ -93,7 +99,11 @@ def authenticate(identifier: str, password: str, address: str) -> User:
     if _throttled(identifier, address):
         audit.record_now("login.throttled", detail={"address": address})
         raise SignInThrottled(
-            _l("Too many failed sign-ins. Please wait 15 minutes and try again, or reset your password.")
+            ngettext(
+                "Too many failed sign-ins. Please wait %(num)d minute and try again, or reset your password.",
+                "Too many failed sign-ins. Please wait %(num)d minutes and try again, or reset your password.",
+                current_app.config["LOGIN_WINDOW_MINUTES"],
+            )
         )
     user = find_by_identifier(identifier)
     if user is None:
@@ -102,7 +112,7 @@ def authenticate(identifier: str, password: str, address: str) -> User:
     ok = user is not None and check_password_hash(user.password_hash, password) and user.active
     if not ok:
         db.session.rollback()
-        db.session.add(LoginFailure(account_key=_account_key(identifier), address=address))
+        _record_failure(identifier, address)
         audit.record("login.failed", actor=user, detail={"address": address})
         db.session.commit()
         raise SignInRefused(_l("The email, phone number or password is not right, or the account is disabled."))
@@ -177,7 +187,7 @@ def change_password(user: User, current: str, new: str, keep: str | None = None)
 
 
 def _set_password(user: User, new: str) -> None:
-    problem = password_problem(new, user.name, user.email, user.phone)
+    problem = password_problem(new, user.name, user.email, user.phone, phone_digits(user.phone))
     if problem:
         raise DomainError(problem, field="password")
     user.password_hash = hash_password(new)

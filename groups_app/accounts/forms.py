@@ -19,6 +19,7 @@ from ..core.forms import BaseForm, IsoDateField
 from ..core.i18n import language_choices
 from ..core.passwords import RULES_HELP
 from ..core.permissions import ROLES
+from ..core.phones import display_phone, e164_or_none
 
 REQUIRED = _l("Please fill in this field.")
 
@@ -26,6 +27,15 @@ REQUIRED = _l("Please fill in this field.")
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class PhoneField(TelField):
+    """Her number as she writes it; the stored +972... form is shown as 050-123-4567."""
+
+    def _value(self) -> str:
+        if self.data and e164_or_none(self.data) == self.data:
+            return display_phone(self.data)
+        return self.data or ""  # what she typed, even when it is not a number, comes back as it was
 
 
 ROLE_LABELS = {
@@ -44,8 +54,8 @@ class RegisterForm(BaseForm):
     email = EmailField(_l("Email address"), validators=[Optional(), Email(_l("This email address does not look right.")), Length(max=254)],
                        description=_l("An email address or a phone number, or both."),
                        render_kw={"autocomplete": "email"})
-    phone = TelField(_l("Phone number"), validators=[Optional(), Length(max=20)],
-                     render_kw={"autocomplete": "tel"})
+    phone = PhoneField(_l("Phone number"), validators=[Optional(), Length(max=40)],
+                       render_kw={"autocomplete": "tel"})
     language = SelectField(_l("Preferred language"), choices=language_choices)
     password = PasswordField(_l("Password"), validators=[InputRequired(REQUIRED)], description=RULES_HELP,
                              render_kw={"autocomplete": "new-password"})
@@ -88,6 +98,8 @@ class ProfileForm(BaseForm):
     due_date = IsoDateField(_l("Due date, if you are pregnant"), validators=[Optional()])
     baby_birth_date = IsoDateField(_l("Your baby's birth date, if your baby is born"), validators=[Optional()])
     first_time_mother = RadioField(_l("Is this your first baby?"), choices=YES_NO_UNSAID, default="")
+    phone = PhoneField(_l("Phone number"), validators=[Optional(), Length(max=40)],
+                       render_kw={"autocomplete": "tel"})
     contact_by_email = BooleanField(_l("You may contact me by email"))
     contact_by_sms = BooleanField(_l("You may send me text messages"))
     contact_by_phone = BooleanField(_l("You may phone me"))

@@ -15,7 +15,7 @@ from tests.conftest import PASSWORD, make_mother, make_user
 
 
 def test_authenticate_by_email_or_phone_in_any_form(app):
-    mother = make_mother(email="noa@example.org", phone="0501234567")
+    mother = make_mother(email="noa@example.org", phone="+972501234567")  # stored as E.164
     assert auth.authenticate("NOA@example.org ", PASSWORD, "1.2.3.4") == mother
     assert auth.authenticate("050-123 4567", PASSWORD, "1.2.3.4") == mother
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from .accounts.auth import hash_password
 from .accounts.models import User, UserRole
 from .core.places import Locality
+from .core.timeutil import today as today_in
 from .extensions import db
 
 DEMO_PASSWORD = "peer support demo"
@@ -41,7 +42,7 @@ def load_demo(production: bool, today: date | None = None) -> list[tuple[str, st
         raise DemoRefused("Demo data is never loaded in production (GROUPS_APP_ENV=production).")
     if db.session.scalar(select(User.id).where(User.email.like(f"%@{DEMO_DOMAIN}"))):
         raise DemoRefused("Demo data is already loaded in this database; nothing was changed.", already_loaded=True)
-    today = today or date.today()
+    today = today or today_in()
     localities = {loc.name_en: loc for loc in db.session.scalars(select(Locality))}
     password_hash = hash_password(DEMO_PASSWORD)
     made = []
@@ -126,8 +127,9 @@ def _demo_groups(today: date) -> None:
     _demo_library(people)
 
 
-# Which languages each demo library stocks (books come from library/books.csv, imported first).
-LIBRARY_LANGUAGES = {"Beersheba": ("he", "en", "es"), "Rahat": ("en",), "Arad": ("ru", "he"), "Dimona": ("he", "en")}
+# Each demo library stocks the books in its group's languages, its first language first, up to
+# this many of each (books come from library/books.csv, imported first).
+BOOKS_PER_LANGUAGE = 5
 
 
 def _demo_library(people) -> None:
@@ -140,8 +142,7 @@ def _demo_library(people) -> None:
     if not books:
         return
     for group in db.session.scalars(select(Group).order_by(Group.id)).unique():
-        wanted = LIBRARY_LANGUAGES.get(group.locality.name_en, ("en",))
-        stock = [b for b in books if b.language in wanted][:6]
+        stock = [b for code in group.language_list for b in [b for b in books if b.language == code][:BOOKS_PER_LANGUAGE]]
         for n, book in enumerate(stock, 1):
             db.session.add(Copy(book_id=book.id, group_id=group.id, code=f"{group.locality.name_en[:2].upper()}-{n:03d}"))
     db.session.commit()

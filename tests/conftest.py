@@ -19,6 +19,7 @@ from groups_app import create_app
 from groups_app.accounts.auth import hash_password
 from groups_app.accounts.models import User, UserRole
 from groups_app.core.places import import_localities
+from groups_app.core.timeutil import set_clock
 from groups_app.extensions import db as _db
 
 PASSWORD = "a quiet cup of tea"
@@ -94,6 +95,7 @@ def app(_session_app, tmp_path):
     with app.app_context():
         yield app
         _db.session.remove()
+    set_clock(app, None)  # whatever this test set, the next one starts with the clock running
     _empty_tables(app)
 
 
@@ -165,7 +167,10 @@ def assert_max_queries(engine, n: int):
 
 
 def today() -> date:
-    return date.today()
+    """Today on the program's calendar by the app's clock, never the server's date."""
+    from groups_app.core.timeutil import today as clock_today
+
+    return clock_today()
 
 
 def locality(name_en: str = "Beersheba"):

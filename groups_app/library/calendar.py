@@ -14,7 +14,7 @@ def due_date_events(user) -> list[Event]:
         event = Event()
         event.add("uid", f"loan-{loan.id}-due@groups-app")
         event.add("dtstamp", aware(loan.out_at))
-        event.add("dtstart", loan.due.date())
+        event.add("dtstart", loan.due_day)
         event.add("sequence", loan.renewals)
         event.add("summary", _("Library book due: %(title)s", title=loan.copy.book.title))
         event.add("transp", "TRANSPARENT")

@@ -1,7 +1,7 @@
 """Books, the copies each group's library holds, holds (the queue for a book) and loans."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..core.timeutil import aware, utcnow
+from ..core.timeutil import aware, utcnow, zone
 from ..extensions import db
 from ..groups.models import Group
 
@@ -145,8 +145,17 @@ class Loan(db.Model):
         return aware(self.due_at)
 
     @property
+    def due_day(self) -> date:
+        """The day it is due on the group's calendar: the day she is told, and the last day it is not late."""
+        return self.due.astimezone(zone(self.copy.group.timezone)).date()
+
+    def overdue_at(self, now: datetime) -> bool:
+        """Past its due day in the group's zone: a book due today is not overdue until tomorrow."""
+        return self.returned_at is None and self.due_day < now.astimezone(zone(self.copy.group.timezone)).date()
+
+    @property
     def overdue(self) -> bool:
-        return self.returned_at is None and self.due < utcnow()
+        return self.overdue_at(utcnow())
 
 
 class LoanReminder(db.Model):

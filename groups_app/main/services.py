@@ -8,29 +8,8 @@ from sqlalchemy import case, func, select
 
 from ..accounts.models import User, UserRole
 from ..core.places import Locality
+from ..core.timeutil import today as today_in
 from ..extensions import db
-from ..groups.models import Group, Meeting, Membership
-from ..groups.services import meetings as meeting_services
-
-
-@dataclass
-class MyGroup:
-    group: Group
-    status: str
-    position: int | None
-    next_meeting: Meeting | None
-
-
-def my_groups(user: User) -> list[MyGroup]:
-    """Her groups (and waiting lists) with each one's next meeting, in two queries."""
-    rows = db.session.execute(
-        select(Group, Membership.status, Membership.position)
-        .join(Membership, Membership.group_id == Group.id)
-        .where(Membership.user_id == user.id, Group.archived.is_(False))
-        .order_by(Group.name)
-    ).unique().all()
-    upcoming = meeting_services.upcoming([g.id for g, _, _ in rows], per_group=1)
-    return [MyGroup(g, status, position, (upcoming.get(g.id) or [None])[0]) for g, status, position in rows]
 
 
 @dataclass
@@ -45,7 +24,7 @@ class ProgramOverview:
 
 def program_overview(today: date | None = None) -> ProgramOverview:
     """Four aggregate queries, whatever the number of people."""
-    today = today or date.today()
+    today = today or today_in()  # the program's calendar: it belongs to no one group
     by_role = dict(db.session.execute(select(UserRole.role, func.count()).group_by(UserRole.role)).all())
     mothers = select(User.id).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == "mother", User.active.is_(True))
     by_language = dict(

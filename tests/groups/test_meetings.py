@@ -1,11 +1,12 @@
 """Meetings: moving, cancelling, schedule changes, one-offs, plans, RSVPs and questions."""
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from groups_app.core.errors import DomainError
 from groups_app.core.notify import Notice
+from groups_app.core.timeutil import today
 from groups_app.groups.models import Meeting
 from groups_app.groups.schedule import local
 from groups_app.groups.services import meetings as service
@@ -49,7 +50,7 @@ def test_bad_meeting_times_are_refused(app, db, day_offset, at, duration, field)
     facilitator = make_user("facilitator")
     group = make_group(facilitator)
     meeting = _future(group)[0]
-    day = None if day_offset is None else date.today() + timedelta(days=day_offset)
+    day = None if day_offset is None else today() + timedelta(days=day_offset)
     with pytest.raises(DomainError) as error:
         service.move_meeting(meeting, day, at, duration, by=facilitator)
     assert error.value.field == field
@@ -112,11 +113,11 @@ def test_schedule_change_in_the_past_or_without_a_weekday_is_refused(app):
     facilitator = make_user("facilitator")
     group = make_group(facilitator)
     with pytest.raises(DomainError) as error:
-        service.change_schedule(group, effective=date.today() - timedelta(days=1), frequency="weekly", weekday=1,
+        service.change_schedule(group, effective=today() - timedelta(days=1), frequency="weekly", weekday=1,
                                 at=time(10), duration=90, by=facilitator)
     assert error.value.field == "effective"
     with pytest.raises(DomainError) as error:
-        service.change_schedule(group, effective=date.today(), frequency="weekly", weekday=None, at=time(10),
+        service.change_schedule(group, effective=today(), frequency="weekly", weekday=None, at=time(10),
                                 duration=90, by=facilitator)
     assert error.value.field == "weekday"
 

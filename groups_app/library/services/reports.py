@@ -1,24 +1,26 @@
 """Library figures for coordinators, each one aggregate query."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import func, select
 
+from ...core.timeutil import aware, program_zone, zone
 from ...extensions import db
 from ...groups.models import Group
 from ..models import Book, Copy, Loan
 
 
 def loans_per_month(since: date) -> list[tuple[str, str, int]]:
-    """(group, YYYY-MM, loans) since a date."""
+    """(group, YYYY-MM, loans) since a date, each loan in its month on the group's calendar."""
+    start = datetime.combine(since, time(), tzinfo=program_zone()).astimezone(UTC)  # SQLite compares UTC text
     rows = db.session.execute(
-        select(Group.name, Loan.out_at).join(Copy, Copy.id == Loan.copy_id).join(Group, Group.id == Copy.group_id)
-        .where(Loan.out_at >= since)
+        select(Group.name, Group.timezone, Loan.out_at).join(Copy, Copy.id == Loan.copy_id)
+        .join(Group, Group.id == Copy.group_id).where(Loan.out_at >= start)
     ).all()
     counts: dict[tuple[str, str], int] = {}
-    for name, out_at in rows:  # months counted here: SQLite and PostgreSQL name months differently
-        key = (name, f"{out_at:%Y-%m}")
+    for name, where, out_at in rows:  # months counted here: SQLite and PostgreSQL name months differently
+        key = (name, f"{aware(out_at).astimezone(zone(where)):%Y-%m}")
         counts[key] = counts.get(key, 0) + 1
     return sorted(((g, m, n) for (g, m), n in counts.items()), key=lambda r: (r[1], r[0]), reverse=True)
 

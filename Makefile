@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app groups_app
 PORT   ?= 5000
 LANGS  := he ar ru am es en
 
-.PHONY: run test setup db translations compile-translations check-translations bench clean
+.PHONY: run test lint setup db translations compile-translations check-translations bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,18 +21,21 @@ compile-translations: $(VENV)/.installed
 
 db: setup
 	$(FLASK) db upgrade
-	$(FLASK) library import
+	$(FLASK) content import
 
 run: db
 	$(FLASK) demo --once
 	$(FLASK) run --port $(PORT)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check groups_app tests migrations
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Extract every marked string and merge it into the six catalogs (then translate, then commit).
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k lazy_ngettext:1,2 --no-location --sort-output \
 		--project groups_app -o translations/messages.pot .
 	@for lang in $(LANGS); do \
 		if [ -f translations/$$lang/LC_MESSAGES/messages.po ]; then \

@@ -1,4 +1,16 @@
 """Accounts: people, their roles, signing in and out, and the profile a mother controls."""
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("accounts", __name__, template_folder="templates")
+from flask import Flask
+
+from ..core.extension_points import nav_links, work_card
+from ..core.phones import display_phone
+from . import home
+from .blueprint import bp
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.add_template_filter(display_phone, "phone")
+    nav_links.connect(app, home.menu)
+    work_card.connect(app, home.work_cards)

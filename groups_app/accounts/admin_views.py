@@ -10,12 +10,11 @@ from ..core.forms import submit
 from ..core.http import page_number
 from ..core.permissions import ROLES, allow, role
 from ..extensions import db
-from . import bp, services
+from . import services
 from .forms import ROLE_LABELS, RolesForm
 from .models import User
 
 
-@bp.route("/admin/users")
 @allow(role("admin"))
 def users():
     query = request.args.get("q", "").strip()
@@ -25,7 +24,6 @@ def users():
                            role_filter=role_filter, role_labels=ROLE_LABELS)
 
 
-@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @allow(role("admin"))
 def user_roles(user_id: int):
     person = db.session.get(User, user_id) or abort(404)
@@ -39,7 +37,6 @@ def user_roles(user_id: int):
     return render_template("accounts/admin_user.html", form=form, person=person), status
 
 
-@bp.route("/admin/audit")
 @allow(role("admin"))
 def audit_log():
     action = request.args.get("action") or None

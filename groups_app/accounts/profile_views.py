@@ -13,13 +13,12 @@ from ..core.http import safe_next
 from ..core.permissions import ANYONE, SIGNED_IN, allow
 from ..core.places import locality_choices
 from ..core.security import no_store
-from . import bp, services
+from . import services
 from .forms import DeleteAccountForm, ProfileForm
 
 _YES_NO = {"yes": True, "no": False, "": None}
 
 
-@bp.route("/account/profile", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def profile():
     user = current_user
@@ -41,7 +40,6 @@ def profile():
     return render_template("accounts/profile.html", form=form, user=user), status
 
 
-@bp.route("/account/data.json")
 @allow(SIGNED_IN)
 def download_data():
     data = services.export_user_data(current_user)
@@ -53,7 +51,6 @@ def download_data():
     )
 
 
-@bp.route("/account/delete", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def delete_account():
     form = DeleteAccountForm()
@@ -66,7 +63,6 @@ def delete_account():
     return render_template("accounts/delete_account.html", form=form), status
 
 
-@bp.route("/language", methods=["POST"])
 @allow(ANYONE)
 def set_language():
     lang = request.form.get("lang", "")

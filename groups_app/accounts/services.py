@@ -1,8 +1,6 @@
 """Registration, the profile a mother controls, roles, her data export and account deletion."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -11,34 +9,59 @@ from werkzeug.security import check_password_hash
 
 from ..core import audit
 from ..core.errors import DomainError
+from ..core.extension_points import ExtensionPoint
 from ..core.i18n import LANGUAGES
 from ..core.passwords import password_problem
 from ..core.permissions import ROLES
+from ..core.phones import InvalidPhoneNumber, e164_or_none, normalise_phone, phone_digits
+from ..core.timeutil import today
 from ..extensions import db
-from .auth import end_all_sessions, hash_password, normalise_email, normalise_phone
+from .auth import end_all_sessions, hash_password, normalise_email
 from .models import User, UserRole
 
-# Features add a function here that returns what they hold about a user, for her data download.
-DATA_EXPORTERS: list[Callable[[User], dict[str, Any]]] = []
+data_export = ExtensionPoint(
+    "accounts.data_export", "part(user) -> dict: what a feature holds about her, merged into her data download"
+)
+
+
+def _phone(value: str | None) -> str | None:
+    """What she typed as her phone number, stored as E.164; a DomainError on the phone field if
+    it cannot be a phone number."""
+    try:
+        return normalise_phone(value)
+    except InvalidPhoneNumber:
+        raise DomainError(
+            _l("This does not look like a phone number. Please write it with its area code, for example 050-123-4567, "
+               "or with its country code, for example +44 20 7946 0000."),
+            field="phone",
+        ) from None
+
+
+def _phone_taken(phone: str, but: User | None = None) -> bool:
+    query = select(User.id).where(User.phone == phone)
+    if but is not None:
+        query = query.where(User.id != but.id)
+    return db.session.scalar(query) is not None
+
+
+PHONE_TAKEN = _l("An account with this phone number already exists. You can sign in or reset the password.")
 
 
 def register(*, name: str, email: str | None, phone: str | None, language: str, password: str) -> User:
     """A new account with the mother role. Commits."""
     name = (name or "").strip()
-    email, phone = normalise_email(email), normalise_phone(phone)
+    email, phone = normalise_email(email), _phone(phone)
     if not name:
         raise DomainError(_l("Please write your name."), field="name")
     if not email and not phone:
         raise DomainError(_l("Please give an email address or a phone number."), field="email")
-    if phone and not (9 <= len(phone.lstrip("+")) <= 15):
-        raise DomainError(_l("This phone number looks too short or too long."), field="phone")
     if language not in LANGUAGES:
         raise DomainError(_l("Please choose a language from the list."), field="language")
     if email and db.session.scalar(select(User.id).where(User.email == email)):
         raise DomainError(_l("An account with this email address already exists. You can sign in or reset the password."), field="email")
-    if phone and db.session.scalar(select(User.id).where(User.phone == phone)):
-        raise DomainError(_l("An account with this phone number already exists. You can sign in or reset the password."), field="phone")
-    problem = password_problem(password, name, email, phone)
+    if phone and _phone_taken(phone):
+        raise DomainError(PHONE_TAKEN, field="phone")
+    problem = password_problem(password, name, email, phone, phone_digits(phone))
     if problem:
         raise DomainError(problem, field="password")
     user = User(
@@ -69,6 +92,7 @@ PROFILE_FIELDS = (
     "contact_by_email",
     "contact_by_sms",
     "contact_by_phone",
+    "phone",
 )
 
 
@@ -87,11 +111,18 @@ def update_profile(user: User, **values: Any) -> None:
             others = ",".join(c for c in others if c in LANGUAGES)
         values["other_languages"] = others
     birth = values.get("baby_birth_date")
-    if birth and birth > date.today():
+    if birth and birth > today():
         raise DomainError(_l("The baby's birth date cannot be in the future."), field="baby_birth_date")
+    phone = user.phone
+    if "phone" in values:
+        phone = values["phone"] = _phone(values["phone"])
+        if not phone and not user.email:
+            raise DomainError(_l("Please give an email address or a phone number."), field="phone")
+        if phone and _phone_taken(phone, but=user):
+            raise DomainError(PHONE_TAKEN, field="phone")
     if values.get("contact_by_email") and not user.email:
         raise DomainError(_l("Add an email address before allowing contact by email."), field="contact_by_email")
-    if (values.get("contact_by_sms") or values.get("contact_by_phone")) and not user.phone:
+    if (values.get("contact_by_sms") or values.get("contact_by_phone")) and not phone:
         raise DomainError(_l("Add a phone number before allowing contact by phone or text message."), field="contact_by_sms")
     for key, value in values.items():
         setattr(user, key, value.strip() if isinstance(value, str) and key == "name" else value)
@@ -142,6 +173,7 @@ def search_users(query: str = "", role: str | None = None, page: int = 1, per_pa
         stmt = stmt.where(
             func.lower(User.name).like(like) | func.lower(func.coalesce(User.email, "")).like(like)
             | func.coalesce(User.phone, "").like(like)
+            | (User.phone == (e164_or_none(query) or ""))  # a whole number, in any spelling
         )
     if role:
         stmt = stmt.where(User.roles.any(UserRole.role == role))
@@ -168,8 +200,8 @@ def export_user_data(user: User) -> dict[str, Any]:
             "roles": sorted(user.role_names),
         }
     }
-    for exporter in DATA_EXPORTERS:
-        data.update(exporter(user))
+    for part in data_export.collect(user):
+        data.update(part)
     return data
 
 

@@ -10,7 +10,7 @@ from ..core.http import safe_next
 from ..core.permissions import ANYONE, SIGNED_IN, allow
 from ..core.security import no_store
 from ..extensions import db, login_manager
-from . import auth, bp, services
+from . import auth, services
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 
 
@@ -29,7 +29,6 @@ def _sign_in(user, remember: bool) -> None:
     login_user(user, remember=remember)
 
 
-@bp.route("/register", methods=["GET", "POST"])
 @allow(ANYONE)
 def register():
     if current_user.is_authenticated:
@@ -48,7 +47,6 @@ def register():
     return render_template("accounts/register.html", form=form), status
 
 
-@bp.route("/login", methods=["GET", "POST"])
 @allow(ANYONE)
 def login():
     form = LoginForm()
@@ -62,7 +60,6 @@ def login():
     return render_template("accounts/login.html", form=form), status
 
 
-@bp.route("/logout", methods=["POST"])
 @allow(ANYONE)
 def logout():
     if current_user.is_authenticated:
@@ -77,7 +74,6 @@ def logout():
     return redirect(url_for("main.home"))
 
 
-@bp.route("/password/forgot", methods=["GET", "POST"])
 @allow(ANYONE)
 def forgot_password():
     form = ForgotPasswordForm()
@@ -90,7 +86,6 @@ def forgot_password():
     return render_template("accounts/forgot_password.html", form=form), 400 if form.is_submitted() else 200
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @allow(ANYONE)
 def reset_password(token: str):
     no_store()
@@ -104,7 +99,6 @@ def reset_password(token: str):
     return render_template("accounts/reset_password.html", form=form), status
 
 
-@bp.route("/account/password", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def change_password():
     form = ChangePasswordForm()

@@ -1,1 +1,38 @@
-"""Shared by every feature and depending on none of them."""
+"""Shared by every feature and depending on none of them: the extensions, the page shell,
+languages, permissions, mail, audit, security, and the extension points features plug into."""
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from ..config import PROJECT_ROOT
+from ..extensions import babel, csrf, db, login_manager, migrate
+from . import commands, i18n, security, web
+
+
+def init_app(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None  # the login page says why on its own
+    login_manager.session_protection = None  # server-side sessions do this job, see accounts.auth
+    security.init_app(app)
+    web.register_error_pages(app)
+    web.register_template_helpers(app)
+    commands.init_app(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, connection_record):
+    """SQLite enforces foreign keys (and so ON DELETE rules) only when asked, per connection;
+    and its lower() knows only ASCII, so searches in Hebrew, Russian or Amharic get Python's."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+        dbapi_connection.create_function("lower", 1, lambda value: value.lower() if isinstance(value, str) else value,
+                                         deterministic=True)

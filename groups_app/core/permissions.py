@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..extensions import login_manager
+from .errors import NotAllowed
 
 ROLES = ("mother", "facilitator", "volunteer", "coordinator", "staff", "admin")
 
@@ -89,3 +91,9 @@ def can_manage_roles(user) -> bool:
     return user.is_authenticated and user.has_role("admin")
 
 
+
+
+def require_staff(user) -> None:
+    """For services that staff alone may call (topics, books, leaflets), whoever calls them."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.has_role("staff"):
+        raise NotAllowed(_l("Only staff can do this."))

@@ -1,4 +1,21 @@
 """Support groups: groups, meetings, topics, RSVPs, attendance and calendar feeds."""
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("groups", __name__, template_folder="templates")
+from flask import Flask
+
+from ..accounts.services import data_export
+from ..core.extension_points import home_section, nav_links, starter_content, work_card
+from . import commands, home, privacy
+from .blueprint import bp
+from .views.common import when
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.add_template_filter(when, "when")
+    app.cli.add_command(commands.cli)
+    starter_content.connect(app, commands.import_topics_part)
+    data_export.connect(app, privacy.export_groups_data)
+    nav_links.connect(app, home.menu)
+    home_section.connect(app, home.groups_section)
+    work_card.connect(app, home.work_cards)

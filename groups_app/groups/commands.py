@@ -1,18 +1,23 @@
-"""`flask --app groups_app groups ...`: upkeep to run from cron."""
+"""`flask --app groups_app groups ...`: upkeep to run from cron, and the starter topic bank."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
-from flask import Flask
+from flask.cli import AppGroup
+
+from .services.meetings import extend_all
+from .services.topics import import_topics
+
+cli = AppGroup("groups", help="Support groups upkeep.")
 
 
-def register(app: Flask) -> None:
-    @app.cli.group()
-    def groups():
-        """Support groups upkeep."""
+@cli.command("extend")
+def extend():
+    """Create each group's regular meetings up to the planning horizon (run daily)."""
+    click.echo(f"{extend_all()} meetings created.")
 
-    @groups.command("extend")
-    def extend():
-        """Create each group's regular meetings up to the planning horizon (run daily)."""
-        from .services.meetings import extend_all
 
-        click.echo(f"{extend_all()} meetings created.")
+def import_topics_part(folder: Path) -> list[str]:
+    added, updated = import_topics(folder / "topics.csv")
+    return [f"Topic texts: {added} added, {updated} updated."]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import (
     BooleanField,
     FieldList,
@@ -87,8 +88,10 @@ class AddMemberForm(BaseForm):
 class GuestForm(PlainForm):
     first_name = StringField(_l("First name"), validators=[Length(max=60)])
     stage = SelectField(_l("Pregnant or breastfeeding"), validate_choice=False,  # checked by the service
-                        choices=[("", "—"), ("pregnant", _l("Pregnant")), ("breastfeeding", _l("Breastfeeding"))])
-    baby_age_months = IntegerField(_l("Baby's age in months"), validators=[Optional()])
+                        choices=[("", "—"), ("pregnant", lazy_pgettext("mother's stage", "Pregnant")),
+                                 ("breastfeeding", lazy_pgettext("mother's stage", "Breastfeeding"))])
+    # Text, so that what she typed comes back as typed; the attendance service owns the rule.
+    baby_age_months = StringField(_l("Baby's age in months"), validators=[Length(max=10)])
 
 
 class AttendanceForm(BaseForm):

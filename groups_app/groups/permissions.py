@@ -5,8 +5,10 @@ no feature; the route declarations still use core's vocabulary.
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..core.errors import NotAllowed
 from ..extensions import db
 from .models import Membership
 
@@ -38,3 +40,20 @@ def can_facilitate(user, group) -> bool:
         return False
     return is_facilitator_of(user, group) or user.has_role("coordinator", "admin")
 
+
+
+def is_coordinator(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.has_role("coordinator", "admin"))
+
+
+# Services that change a group call these with the acting user: a view's check is the first
+# line of defence, and these hold when a service is called from anywhere else.
+
+def require_facilitator(user, group) -> None:
+    if not can_facilitate(user, group):
+        raise NotAllowed(_l("Only the group's facilitators and coordinators can do this."))
+
+
+def require_coordinator(user) -> None:
+    if not is_coordinator(user):
+        raise NotAllowed(_l("Only coordinators can do this."))

@@ -1,4 +1,17 @@
 """Leaflets in the local languages: writing, translating, reviewing, publishing, printing."""
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("leaflets", __name__, template_folder="templates")
+from flask import Flask
+
+from ..core.extension_points import nav_links, starter_content, work_card
+from ..groups.hooks import meeting_panel
+from . import commands, home, panels
+from .blueprint import bp
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    starter_content.connect(app, commands.import_leaflets_part)
+    meeting_panel.connect(app, panels.meeting_leaflets)
+    nav_links.connect(app, home.menu)
+    work_card.connect(app, home.work_cards)

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from ..accounts.models import User
 from ..core import audit
-from ..core.errors import DomainError, NotAllowed
+from ..core.errors import DomainError
 from ..core.i18n import LANGUAGES
+from ..core.permissions import require_staff
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..groups.models import Topic
@@ -47,7 +48,7 @@ def get_leaflet(slug: str) -> Leaflet | None:
 def save_leaflet(leaflet: Leaflet | None, slug: str, subjects: list[str], topic_ids: list[int], source_language: str,
                  *, by: User) -> Leaflet:
     """Create a leaflet or change its slug, subjects and topics. Commits."""
-    _ensure_staff(by)
+    require_staff(by)
     slug = (slug or "").strip().lower()
     if not SLUG.match(slug):
         raise DomainError(_l("The short name uses small Latin letters, digits and dashes, like good-latch."), field="slug")
@@ -69,11 +70,6 @@ def save_leaflet(leaflet: Leaflet | None, slug: str, subjects: list[str], topic_
     return leaflet
 
 
-def _ensure_staff(user: User) -> None:
-    if not user.has_role("staff"):
-        raise NotAllowed(_l("Only staff can do this."))
-
-
 def source_number(leaflet: Leaflet) -> int | None:
     source = leaflet.source
     return source.published.number if source is not None and source.published is not None else None
@@ -86,7 +82,7 @@ def save_text(leaflet: Leaflet, language: str, title: str, body: str, pdf: bytes
     A translation records the source revision it was made from. Nothing is saved when a rule
     is broken. Commits.
     """
-    _ensure_staff(by)
+    require_staff(by)
     if language not in LANGUAGES:
         raise DomainError(_l("Please choose a language from the list."))
     if action not in ("draft", "review", "publish"):
@@ -137,7 +133,7 @@ def _publish(translation: LeafletTranslation, by: User | None) -> LeafletRevisio
 
 
 def withdraw(translation: LeafletTranslation, *, by: User) -> None:
-    _ensure_staff(by)
+    require_staff(by)
     translation.state = WITHDRAWN
     audit.record("leaflet.withdrawn", actor=by, target=f"leaflet:{translation.leaflet.slug}:{translation.language}")
     db.session.commit()

@@ -13,7 +13,7 @@ from ..core.i18n import LANGUAGES
 from ..core.permissions import ANYONE, allow, role
 from ..extensions import db
 from ..groups.services.topics import topic_choices
-from . import bp, files, markdown, services
+from . import files, markdown, services
 from .forms import LeafletForm, TextForm
 from .models import LeafletRevision
 
@@ -37,7 +37,6 @@ def when_to_call(language: str):
     return markdown.render(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
-@bp.route("/leaflets/")
 @allow(ANYONE)
 def index():
     subject = request.args.get("subject") if request.args.get("subject") in services.SUBJECTS else None
@@ -45,7 +44,6 @@ def index():
                            subject=subject, subjects=services.SUBJECTS)
 
 
-@bp.route("/leaflets/<slug>")
 @allow(ANYONE)
 def leaflet(slug: str):
     item = _leaflet(slug)
@@ -61,7 +59,6 @@ def leaflet(slug: str):
                            custom_when_to_call=when_to_call(translation.language))
 
 
-@bp.route("/leaflets/<slug>/<lang>/print")
 @allow(ANYONE)
 def print_view(slug: str, lang: str):
     item = _leaflet(slug)
@@ -75,7 +72,6 @@ def print_view(slug: str, lang: str):
                            custom_when_to_call=when_to_call(lang))
 
 
-@bp.route("/leaflets/<slug>/<lang>.pdf")
 @allow(ANYONE)
 def pdf(slug: str, lang: str):
     translation = _leaflet(slug).translation(lang)
@@ -87,7 +83,6 @@ def pdf(slug: str, lang: str):
     return response
 
 
-@bp.route("/l/<int:leaflet_id>/<lang>")
 @allow(ANYONE)
 def share(leaflet_id: int, lang: str):
     from .models import Leaflet
@@ -98,14 +93,11 @@ def share(leaflet_id: int, lang: str):
 
 # ---- staff -------------------------------------------------------------------------------------
 
-@bp.route("/leaflets/board")
 @allow(STAFF)
 def board():
     return render_template("leaflets/board.html", board=services.board(), labels=services.STATUS_LABELS)
 
 
-@bp.route("/leaflets/new", methods=["GET", "POST"], defaults={"slug": None})
-@bp.route("/leaflets/<slug>/settings", methods=["GET", "POST"])
 @allow(STAFF)
 def settings(slug: str | None):
     item = _leaflet(slug) if slug else None
@@ -125,7 +117,6 @@ def settings(slug: str | None):
     return render_template("leaflets/settings.html", form=form, leaflet=item), status
 
 
-@bp.route("/leaflets/<slug>/<lang>/edit", methods=["GET", "POST"])
 @allow(STAFF)
 def edit(slug: str, lang: str):
     item = _leaflet(slug)
@@ -151,7 +142,6 @@ def edit(slug: str, lang: str):
                            source=source, state=services.status(item, translation), labels=services.STATUS_LABELS), status
 
 
-@bp.route("/leaflets/<slug>/<lang>/withdraw", methods=["POST"])
 @allow(STAFF)
 def withdraw(slug: str, lang: str):
     translation = _leaflet(slug).translation(lang) or abort(404)
@@ -160,7 +150,6 @@ def withdraw(slug: str, lang: str):
     return redirect(url_for("leaflets.board"))
 
 
-@bp.route("/leaflets/<slug>/<lang>/history")
 @allow(STAFF)
 def history(slug: str, lang: str):
     translation = _leaflet(slug).translation(lang) or abort(404)

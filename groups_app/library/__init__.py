@@ -1,4 +1,20 @@
 """The lending library: catalogue, copies, holds, loans, renewals and reminders."""
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("library", __name__, template_folder="templates")
+from flask import Flask
+
+from ..accounts.services import data_export
+from ..core.extension_points import nav_links, starter_content, work_card
+from ..groups.hooks import feed_events
+from . import calendar, commands, home, privacy
+from .blueprint import bp
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.cli.add_command(commands.cli)
+    starter_content.connect(app, commands.import_books_part)
+    data_export.connect(app, privacy.export_library_data)
+    feed_events.connect(app, calendar.due_date_events)
+    nav_links.connect(app, home.menu)
+    work_card.connect(app, home.work_cards)

@@ -1,27 +1,29 @@
 """The library's pages: the catalogue, a book, my books, the facilitator's desk, reports."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..accounts.models import User
 from ..core.errors import DomainError
 from ..core.forms import refused, submit
 from ..core.http import page_number
 from ..core.i18n import LANGUAGES
 from ..core.permissions import ANYONE, SIGNED_IN, allow, ensure, owner, role
 from ..core.security import no_store
+from ..core.timeutil import today
 from ..extensions import db
-from ..groups.models import Group, Membership
+from ..groups.models import Group
 from ..groups.permissions import can_facilitate
 from ..groups.services.attendance import members_of
-from . import bp
 from .forms import BookForm, CheckinForm, CheckoutForm, CopyForm, LostForm, RulesForm
-from .models import Book, Copy, Hold, Loan
-from .services import circulation, reports
+from .models import Book, Hold, Loan
+from .services import circulation, lists, reports
 from .services.catalogue import SUBJECTS, BookFields, copy_counts, save_book, search
 
 FACILITATORS = owner("the group's facilitators", "facilitator", "coordinator", "admin")
@@ -31,39 +33,32 @@ def _group(group_id: int) -> Group:
     return db.session.get(Group, group_id) or abort(404)
 
 
-@bp.route("/library/")
 @allow(ANYONE)
 def catalogue():
     args = request.args
+    groups = db.session.scalars(select(Group).where(Group.archived.is_(False)).order_by(Group.name)).unique().all()
+    shown = dict(args=args, subjects=SUBJECTS, groups_options=[(g.id, g.name) for g in groups])
+    if not any(args.get(key, "").strip() for key in ("q", "language", "subject", "group", "available")):
+        front = lists.catalogue(current_user, page_number())  # no search terms: what she can borrow first
+        return render_template("library/catalogue.html", front=front, pagination=front.rest, counts=front.counts, **shown)
     group_id = int(args["group"]) if args.get("group", "").isdigit() else None
     pagination = search(args.get("q", ""), args.get("language") if args.get("language") in LANGUAGES else None,
                         args.get("subject") if args.get("subject") in SUBJECTS else None, group_id,
                         bool(args.get("available")), page=page_number())
-    groups = db.session.scalars(select(Group).where(Group.archived.is_(False)).order_by(Group.name)).unique().all()
-    return render_template("library/catalogue.html", pagination=pagination, counts=copy_counts([b.id for b in pagination.items]),
-                           args=args, subjects=SUBJECTS, groups_options=[(g.id, g.name) for g in groups])
+    return render_template("library/catalogue.html", front=None, pagination=pagination,
+                           counts=copy_counts([b.id for b in pagination.items]), **shown)
 
 
-@bp.route("/library/books/<int:book_id>")
 @allow(ANYONE)
 def book(book_id: int):
     item = db.session.get(Book, book_id) or abort(404)
-    copies = db.session.scalars(select(Copy).where(Copy.book_id == item.id).order_by(Copy.group_id, Copy.code)).all()
-    my_groups = []
-    if current_user.is_authenticated:
-        my_groups = db.session.scalars(select(Group).join(Membership, Membership.group_id == Group.id).where(
-            Membership.user_id == current_user.id, Membership.status == "member")).unique().all()
-    with_copies = {c.group_id for c in copies if c.status in ("on_shelf", "on_loan", "set_aside")}
-    facilitated = [g for g in db.session.scalars(select(Group).where(Group.archived.is_(False))).unique()
-                   if current_user.is_authenticated and can_facilitate(current_user, g)]
+    page = lists.book_page(item, current_user)
     copy_form = CopyForm()
-    copy_form.group_id.choices = [(g.id, g.name) for g in facilitated]
-    return render_template("library/book.html", book=item, copies=copies, subjects=SUBJECTS, copy_form=copy_form,
-                           hold_groups=[g for g in my_groups if g.id in with_copies],
-                           can_edit=current_user.is_authenticated and current_user.has_role("staff"))
+    copy_form.group_id.choices = [(g.id, g.name) for g in page.copy_groups]
+    return render_template("library/book.html", book=item, copies=page.copies, subjects=SUBJECTS, copy_form=copy_form,
+                           hold_groups=page.hold_groups, can_edit=page.can_edit)
 
 
-@bp.route("/library/books/<int:book_id>/hold", methods=["POST"])
 @allow(role("mother"))
 def hold(book_id: int):
     item = db.session.get(Book, book_id) or abort(404)
@@ -75,12 +70,10 @@ def hold(book_id: int):
     if placed.status == "ready":
         flash(_("A copy is set aside for you. Collect it at your next meeting."), "success")
     else:
-        flash(_("You are number %(position)s in the queue for this book.", position=placed.position), "success")
+        flash(_("You are number %(position)s in the queue for this book.", position=format_number(placed.position)), "success")
     return redirect(url_for("library.mine"))
 
 
-@bp.route("/library/books/new", methods=["GET", "POST"], defaults={"book_id": None})
-@bp.route("/library/books/<int:book_id>/edit", methods=["GET", "POST"])
 @allow(role("staff"))
 def edit_book(book_id: int | None):
     item = (db.session.get(Book, book_id) or abort(404)) if book_id else None
@@ -101,7 +94,6 @@ def edit_book(book_id: int | None):
     return render_template("library/book_form.html", form=form, book=item), status
 
 
-@bp.route("/library/books/<int:book_id>/copies", methods=["POST"])
 @allow(FACILITATORS)
 def add_copy(book_id: int):
     item = db.session.get(Book, book_id) or abort(404)
@@ -116,17 +108,13 @@ def add_copy(book_id: int):
     return redirect(url_for("library.book", book_id=item.id))
 
 
-@bp.route("/library/mine")
 @allow(SIGNED_IN)
 def mine():
     no_store()
-    holds = db.session.scalars(select(Hold).where(Hold.user_id == current_user.id,
-                                                  Hold.status.in_(("waiting", "paused", "ready")))
-                               .order_by(Hold.created_at)).all()
-    return render_template("library/mine.html", loans=circulation.open_loans(current_user), holds=holds)
+    return render_template("library/mine.html", loans=circulation.open_loans(current_user),
+                           holds=lists.my_holds(current_user))
 
 
-@bp.route("/library/holds/<int:hold_id>/<action>", methods=["POST"])
 @allow(owner("the mother who placed the hold"))
 def hold_action(hold_id: int, action: str):
     item = db.session.get(Hold, hold_id) or abort(404)
@@ -146,7 +134,6 @@ def hold_action(hold_id: int, action: str):
     return redirect(url_for("library.mine"))
 
 
-@bp.route("/library/loans/<int:loan_id>/renew", methods=["POST"])
 @allow(owner("the mother who borrowed it"))
 def renew(loan_id: int):
     loan = db.session.get(Loan, loan_id) or abort(404)
@@ -155,11 +142,10 @@ def renew(loan_id: int):
         circulation.renew(loan, current_user)
     except DomainError as error:
         return refused(error, back=url_for("library.mine"))
-    flash(_("Renewed: the new due date is %(date)s.", date=loan.due.date().isoformat()), "success")
+    flash(_("Renewed: the new due date is %(date)s.", date=format_date(loan.due_day, "full")), "success")
     return redirect(url_for("library.mine"))
 
 
-@bp.route("/library/desk/<int:group_id>", methods=["GET", "POST"])
 @allow(FACILITATORS)
 def desk(group_id: int):
     """The facilitator's desk at the meeting: lend, take back, lost or damaged, and the lists."""
@@ -175,24 +161,19 @@ def desk(group_id: int):
     action = request.form.get("action")
     if request.method == "POST" and action in forms:
         form = forms[action]
-        done, status, message = submit(form, lambda: _desk_action(action, form, group, members))
+        done, status, message = submit(form, lambda: _desk_action(action, form, group))
         if done:
             flash(message, "success")
             return redirect(url_for("library.desk", group_id=group.id))
-    loans = db.session.scalars(select(Loan).join(Copy, Copy.id == Loan.copy_id).where(
-        Copy.group_id == group.id, Loan.returned_at.is_(None)).order_by(Loan.due_at)).all()
-    holds = db.session.scalars(select(Hold).where(Hold.group_id == group.id, Hold.status.in_(("waiting", "paused", "ready")))
-                               .order_by(Hold.book_id, Hold.status.desc(), Hold.position)).all()
-    return render_template("library/desk.html", group=group, forms=forms, loans=loans, holds=holds), status
+    return render_template("library/desk.html", group=group, forms=forms, loans=lists.desk_loans(group),
+                           holds=lists.desk_holds(group)), status
 
 
-def _desk_action(action: str, form, group: Group, members) -> str:
+def _desk_action(action: str, form, group: Group) -> str:
     if action == "checkout":
-        mother = next((m for m in members if m.id == form.mother.data), None)
-        if mother is None:
-            raise DomainError(_("Only members of this group can borrow from its library."), field="mother")
+        mother = db.session.get(User, form.mother.data) or abort(404)
         loan = circulation.checkout(form.code.data, group, mother, by=current_user, override=form.override.data)
-        return _("Lent to %(name)s until %(date)s.", name=mother.name, date=loan.due.date().isoformat())
+        return _("Lent to %(name)s until %(date)s.", name=mother.name, date=format_date(loan.due_day, "full"))
     if action == "checkin":
         circulation.checkin(form.code.data, group, by=current_user)
         return _("Taken back.")
@@ -203,10 +184,9 @@ def _desk_action(action: str, form, group: Group, members) -> str:
     return _("Saved.")
 
 
-@bp.route("/library/reports")
 @allow(role("coordinator", "admin"))
 def library_reports():
-    since = date.today().replace(day=1) - timedelta(days=180)
+    since = today().replace(day=1) - timedelta(days=180)
     return render_template("library/reports.html", per_month=reports.loans_per_month(since),
                            most=reports.most_borrowed(), by_language=reports.titles_by_language(),
                            lost=reports.copies_lost())

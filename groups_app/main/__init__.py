@@ -1,4 +1,15 @@
-"""The home page and the coordinator's program overview."""
-from flask import Blueprint
+"""The home page, which routes each role to its work, and the coordinator's overview."""
+from __future__ import annotations
 
-bp = Blueprint("main", __name__, template_folder="templates")
+from flask import Flask
+
+from ..core.extension_points import home_section, nav_links, work_card
+from . import home
+from .blueprint import bp
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    nav_links.connect(app, home.menu)
+    home_section.connect(app, home.notices_section)
+    work_card.connect(app, home.work_cards)

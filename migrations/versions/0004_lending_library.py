@@ -5,9 +5,8 @@ Revises: 0003
 Create Date: 2026-11-23 20:18:13.226686
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0004'

@@ -57,9 +57,9 @@ def test_demo_never_runs_in_production(app, db):
     assert db.session.scalar(select(func.count(User.id))) == 0
 
 
-def test_library_import_is_idempotent(app, db):
+def test_content_import_is_idempotent(app, db):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["library", "import"])
+    result = runner.invoke(args=["content", "import"])
     assert result.exit_code == 0 and "0 added" in result.output
     rahat = db.session.scalar(select(Locality).where(Locality.name_en == "Rahat"))
     assert (rahat.name_he, rahat.name_ar) == ("רהט", "رهط")

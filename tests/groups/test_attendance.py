@@ -9,6 +9,7 @@ from groups_app.core.errors import DomainError
 from groups_app.core.timeutil import utcnow
 from groups_app.groups.models import Attendance, Guest
 from groups_app.groups.services import attendance as service
+from groups_app.groups.services import attendance_report, guests
 from groups_app.groups.services.attendance import GuestEntry
 from tests.conftest import add_members, make_group, make_mother, make_user, past_meeting
 
@@ -78,7 +79,7 @@ def test_a_guest_becomes_a_member_and_her_visits_count_as_hers(app, db):
     service.take_attendance(meeting, set(), [GuestEntry("Maya", "breastfeeding", 3)], by=facilitator)
     guest = service.guests_at(meeting)[0]
     maya = make_mother(name="Maya Levi")
-    service.guest_becomes_member(guest, maya, by=facilitator)
+    guests.guest_becomes_member(guest, maya, by=facilitator)
     assert service.present_ids(meeting) == {maya.id}
     assert [u.id for u in service.members_of(group)] == [maya.id]
 
@@ -95,7 +96,7 @@ def test_monthly_report(app, db):
         service.take_attendance(meeting, {regular.id}, [], by=facilitator)
     service.take_attendance(meetings[-1], {regular.id, new_one.id}, [GuestEntry("Sara", "pregnant")], by=facilitator)
     month = (utcnow() - timedelta(days=3)).date().replace(day=1)
-    [row] = service.attendance_report(month)
+    [row] = attendance_report.attendance_report(month)
     in_month = [m for m in meetings if m.start.date() >= month]
     assert row.meetings == len(in_month)
     assert row.distinct == 3
@@ -107,7 +108,7 @@ def test_monthly_report(app, db):
 
 def test_report_csv_opens_in_spreadsheets(app):
     make_group(name="רהט - קבוצת בוקר", place="Rahat")
-    body = service.report_csv(service.attendance_report(date.today()))
+    body = attendance_report.report_csv(attendance_report.attendance_report(date.today()))
     assert body.startswith(b"\xef\xbb\xbf")
     assert "רהט - קבוצת בוקר" in body.decode("utf-8-sig")
 
@@ -117,5 +118,5 @@ def test_report_filters_by_locality_and_language(app):
 
     make_group(name="Rahat", place="Rahat", languages=["ar"])
     make_group(name="Arad", place="Arad", languages=["ru"])
-    assert [r.group.name for r in service.attendance_report(date.today(), locality_id=locality("Arad").id)] == ["Arad"]
-    assert [r.group.name for r in service.attendance_report(date.today(), language="ar")] == ["Rahat"]
+    assert [r.group.name for r in attendance_report.attendance_report(date.today(), locality_id=locality("Arad").id)] == ["Arad"]
+    assert [r.group.name for r in attendance_report.attendance_report(date.today(), language="ar")] == ["Rahat"]

@@ -173,3 +173,22 @@ def test_every_starter_leaflet_ends_with_its_sources():
         last_heading = [line for line in text.splitlines() if line.startswith("## ")][-1]
         after = text.split(last_heading, 1)[1]
         assert "https://" in after or "http://" in after, path
+
+
+@pytest.mark.parametrize("role", ["mother", "facilitator", "coordinator", "volunteer"])
+def test_leaflets_are_written_published_and_withdrawn_only_by_staff(app, db, role):
+    staff, other = make_user("staff"), make_user(role)
+    with pytest.raises(DomainError) as error:
+        services.save_leaflet(None, "by-someone-else", ["breastfeeding"], [], "en", by=other)
+    assert error.value.status == 403
+    leaflet = _leaflet(staff)
+    english = services.save_text(leaflet, "en", "A good latch", "Bring baby to the breast.", None, "publish", by=staff)
+    for call in (lambda: services.save_text(leaflet, "en", "Changed", "Changed.", None, "publish", by=other),
+                 lambda: services.withdraw(english, by=other)):
+        with pytest.raises(DomainError) as error:
+            call()
+        assert error.value.status == 403
+        db.session.rollback()
+    db.session.refresh(english)
+    assert english.title == "A good latch" and english.state == "published"
+    assert db.session.scalar(select(func.count(Leaflet.id))) == 1

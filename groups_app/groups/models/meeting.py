@@ -32,6 +32,7 @@ class Meeting(db.Model):
     sequence: Mapped[int] = mapped_column(Integer, default=0)  # iCalendar SEQUENCE, raised on every change
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    attendance_taken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     group: Mapped[Group] = relationship(lazy="joined")
     topic: Mapped[Topic | None] = relationship(lazy="joined")
@@ -53,6 +54,15 @@ class Meeting(db.Model):
     @property
     def cancelled(self) -> bool:
         return self.status == CANCELLED
+
+    @property
+    def attendance_opens(self) -> datetime:
+        """Attendance can be taken from an hour before the start, so a facilitator who came early can tick."""
+        return self.start - timedelta(hours=1)
+
+    @property
+    def attendance_taken(self) -> bool:
+        return self.attendance_taken_at is not None
 
     @property
     def uid(self) -> str:

@@ -1,10 +1,7 @@
-"""Taking attendance (members and walk-in guests, one transaction) and the coordinator's figures."""
+"""Taking attendance: the members who came and walk-in guests, in one transaction."""
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -12,21 +9,32 @@ from sqlalchemy import func, select
 from ...accounts.models import User
 from ...core import audit
 from ...core.errors import DomainError
-from ...core.sql import listed_in
-from ...core.timeutil import aware, utcnow
+from ...core.timeutil import utcnow
 from ...extensions import db
 from ..models import Attendance, Group, Guest, Meeting, Membership
 from ..models.attendance import STAGES
 from ..models.group import MEMBER
-from ..models.meeting import SCHEDULED
-from ..schedule import local
+from ..permissions import require_facilitator
 
 
 @dataclass
 class GuestEntry:
     first_name: str
     stage: str
-    baby_age_months: int | None = None
+    baby_age_months: int | str | None = None  # as typed on the sheet; checked by baby_age()
+
+
+def baby_age(value: int | str | None) -> int | None:
+    """A guest's baby's age: whole months from 0 to 60, or not given."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        months = int(str(value).strip())
+    except ValueError:
+        months = -1
+    if not 0 <= months <= 60:
+        raise DomainError(_l("The baby's age is in months, from 0 to 60."), field="guests")
+    return months
 
 
 def members_of(group: Group) -> list[User]:
@@ -55,9 +63,10 @@ def take_attendance(meeting: Meeting, present: set[int], guests: list[GuestEntry
     Everyone ticked must be a member of the group; a meeting in the future or cancelled takes
     no attendance. Changes after the first save are kept in the audit log. Commits.
     """
+    require_facilitator(by, meeting.group)
     if meeting.cancelled:
         raise DomainError(_l("This meeting is cancelled."))
-    if meeting.start > utcnow() + timedelta(hours=1):
+    if utcnow() < meeting.attendance_opens:
         raise DomainError(_l("Attendance can be taken from an hour before the meeting starts."))
     members = {u.id for u in members_of(meeting.group)}
     strangers = present - members
@@ -68,8 +77,7 @@ def take_attendance(meeting: Meeting, present: set[int], guests: list[GuestEntry
             raise DomainError(_l("Each guest needs a first name."), field="guests")
         if entry.stage not in STAGES:
             raise DomainError(_l("Please say whether each guest is pregnant or breastfeeding."), field="guests")
-        if entry.baby_age_months is not None and not 0 <= entry.baby_age_months <= 60:
-            raise DomainError(_l("The baby's age is in months, from 0 to 60."), field="guests")
+        entry.baby_age_months = baby_age(entry.baby_age_months)
     before = present_ids(meeting)
     for row in db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id,
                                                            Attendance.user_id.in_(before - present))):
@@ -85,6 +93,7 @@ def take_attendance(meeting: Meeting, present: set[int], guests: list[GuestEntry
     already_taken = bool(before) or db.session.scalar(
         select(func.count(Attendance.id)).where(Attendance.meeting_id == meeting.id, Attendance.guest_id.is_not(None))
     ) > len(guests)
+    meeting.attendance_taken_at = meeting.attendance_taken_at or utcnow()
     audit.record(
         "attendance.changed" if already_taken else "attendance.taken",
         actor=by,
@@ -92,143 +101,3 @@ def take_attendance(meeting: Meeting, present: set[int], guests: list[GuestEntry
         detail={"added": sorted(present - before), "removed": sorted(before - present), "guests_added": len(guests)},
     )
     db.session.commit()
-
-
-def guest_becomes_member(guest: Guest, mother: User, *, by: User) -> None:
-    """Link a guest to the mother's account: her visits as a guest count as hers. Commits."""
-    from .groups import add_member, membership_of
-
-    if guest.user_id is not None:
-        raise DomainError(_l("This guest is already linked to an account."))
-    group = db.session.get(Group, guest.group_id)
-    if membership_of(group, mother) is None or membership_of(group, mother).status != MEMBER:
-        add_member(group, mother, by=by)
-    guest.user_id = mother.id
-    for row in db.session.scalars(select(Attendance).where(Attendance.guest_id == guest.id)):
-        clash = db.session.scalar(select(Attendance.id).where(Attendance.meeting_id == row.meeting_id,
-                                                              Attendance.user_id == mother.id))
-        if clash is None:
-            row.user_id = mother.id
-    audit.record("guest.became_member", actor=by, target=f"group:{group.id}", detail={"guest": guest.id, "user": mother.id})
-    db.session.commit()
-
-
-# ---- the coordinator's figures -----------------------------------------------------------------
-
-@dataclass
-class GroupMonth:
-    group: Group
-    meetings: int = 0
-    attendances: int = 0
-    distinct: int = 0
-    first_time: int = 0
-    pregnant: int = 0
-    breastfeeding: int = 0
-    regulars: int = 0
-    people: set = field(default_factory=set, repr=False)
-
-
-def _month_bounds(month: date) -> tuple[date, date]:
-    first = month.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return first, following
-
-
-def attendance_report(month: date, locality_id: int | None = None, language: str | None = None,
-                      now: datetime | None = None) -> list[GroupMonth]:
-    """Per group, for one month: attendances, distinct mothers, first-timers, pregnant and
-    breastfeeding counts, and regulars (at 3 or more of the group's last 6 meetings held).
-
-    Three queries whatever the number of groups, meetings or mothers.
-    """
-    first, following = _month_bounds(month)
-    month_end = datetime.combine(following, datetime.min.time(), tzinfo=UTC)
-    cutoff = min(now or utcnow(), month_end)  # regulars and first visits as of the month's end
-    groups_query = select(Group).where(Group.archived.is_(False)).order_by(Group.name)
-    if locality_id:
-        groups_query = groups_query.where(Group.locality_id == locality_id)
-    if language:
-        groups_query = groups_query.where(listed_in(Group.languages, language))
-    groups = db.session.scalars(groups_query).unique().all()
-    report = {g.id: GroupMonth(g) for g in groups}
-    if not groups:
-        return []
-    # Every held meeting of these groups up to now, with who came: one row per presence.
-    rows = db.session.execute(
-        select(Meeting.id, Meeting.group_id, Meeting.starts_at, Attendance.user_id, Attendance.guest_id,
-               Guest.stage, User.due_date, User.baby_birth_date)
-        .outerjoin(Attendance, Attendance.meeting_id == Meeting.id)
-        .outerjoin(Guest, Guest.id == Attendance.guest_id)
-        .outerjoin(User, User.id == Attendance.user_id)
-        .where(Meeting.group_id.in_(report), Meeting.status == SCHEDULED, Meeting.starts_at <= cutoff)
-        .order_by(Meeting.starts_at)
-    ).all()
-    zones = {g.id: g.timezone for g in groups}
-    first_seen: dict[tuple[int, str], date] = {}
-    meetings_by_group: dict[int, list[int]] = {gid: [] for gid in report}
-    came: dict[int, set[str]] = {}
-    for meeting_id, group_id, starts_at, user_id, guest_id, stage, due, born in rows:
-        day = local(aware(starts_at), zones[group_id]).date()
-        if not meetings_by_group[group_id] or meetings_by_group[group_id][-1] != meeting_id:
-            meetings_by_group[group_id].append(meeting_id)
-            came.setdefault(meeting_id, set())
-            if first <= day < following:
-                report[group_id].meetings += 1
-        if user_id is None and guest_id is None:
-            continue
-        person = f"u{user_id}" if user_id else f"g{guest_id}"
-        came[meeting_id].add(person)
-        first_seen.setdefault((group_id, person), day)
-        if not first <= day < following:
-            continue
-        entry = report[group_id]
-        entry.attendances += 1
-        if person not in entry.people:
-            entry.people.add(person)
-            is_pregnant = stage == "pregnant" or (user_id and due is not None and due >= day and (born is None or born > day))
-            is_feeding = stage == "breastfeeding" or (user_id and born is not None and born <= day)
-            entry.pregnant += 1 if is_pregnant else 0
-            entry.breastfeeding += 1 if is_feeding and not is_pregnant else 0
-    for (group_id, _person), seen in first_seen.items():
-        if first <= seen < following:
-            report[group_id].first_time += 1
-    for group_id, entry in report.items():
-        entry.distinct = len(entry.people)
-        last_six = meetings_by_group[group_id][-6:]
-        counts: dict[str, int] = {}
-        for meeting_id in last_six:
-            for person in came.get(meeting_id, ()):
-                counts[person] = counts.get(person, 0) + 1
-        entry.regulars = sum(1 for n in counts.values() if n >= 3)
-    return list(report.values())
-
-
-CSV_COLUMNS = (
-    _l("Group"), _l("Locality"), _l("Meetings"), _l("Attendances"), _l("Distinct mothers"), _l("First-time attendees"),
-    _l("Pregnant"), _l("Breastfeeding"), _l("Regulars"),
-)
-
-
-def report_csv(report: list[GroupMonth]) -> bytes:
-    """UTF-8 with a byte-order mark, so that spreadsheet programs read Hebrew, Arabic and Amharic right."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(c) for c in CSV_COLUMNS])
-    for e in report:
-        writer.writerow([e.group.name, e.group.locality.name(), e.meetings, e.attendances, e.distinct, e.first_time,
-                         e.pregnant, e.breastfeeding, e.regulars])
-    return out.getvalue().encode("utf-8-sig")
-
-
-
-
-
-def history(meeting: Meeting) -> list:
-    """Who took or changed this meeting's attendance, and when (from the audit log)."""
-    from ...core.audit import AuditEvent
-
-    return list(db.session.scalars(
-        select(AuditEvent).where(AuditEvent.target == f"meeting:{meeting.id}",
-                                 AuditEvent.action.in_(["attendance.taken", "attendance.changed"]))
-        .order_by(AuditEvent.at)
-    ))

@@ -15,9 +15,11 @@ from ...core.i18n import LANGUAGES
 from ...core.notify import notify
 from ...core.places import Locality
 from ...core.sql import listed_in
+from ...core.timeutil import today as today_in
 from ...extensions import db
 from ..models import Group, GroupFacilitator, Membership
 from ..models.group import FREQUENCIES, MEMBER, VENUE_KINDS, WAITING
+from ..permissions import require_coordinator, require_facilitator
 
 
 @dataclass
@@ -80,6 +82,7 @@ def create_group(fields: GroupFields, *, by: User, today: date | None = None) ->
     """A new group with its meetings for the coming weeks. Commits."""
     from .meetings import extend_meetings
 
+    require_coordinator(by)
     _check(fields)
     group = Group(
         name=fields.name.strip(),
@@ -95,7 +98,7 @@ def create_group(fields: GroupFields, *, by: User, today: date | None = None) ->
         timezone=fields.timezone,
         capacity=fields.capacity,
         open=fields.open,
-        schedule_from=fields.schedule_from or today or date.today(),
+        schedule_from=fields.schedule_from or today or today_in(fields.timezone),
     )
     group.facilitator_links = [GroupFacilitator(user_id=uid) for uid in fields.facilitator_ids]
     db.session.add(group)
@@ -108,6 +111,7 @@ def create_group(fields: GroupFields, *, by: User, today: date | None = None) ->
 
 def update_group(group: Group, fields: GroupFields, *, by: User) -> None:
     """Change a group's details (not its schedule: see meetings.change_schedule). Commits."""
+    require_coordinator(by)
     _check(fields)
     if fields.capacity < member_count(group):
         raise DomainError(_l("The group already has more members than that."), field="capacity")
@@ -174,6 +178,8 @@ def join(group: Group, mother: User) -> Membership:
 
 def leave(group: Group, mother: User, *, by: User | None = None) -> None:
     """She leaves (or a facilitator removes her); the first on the waiting list gets the seat. Commits."""
+    if by is not None and by.id != mother.id:
+        require_facilitator(by, group)
     _lock(group)
     membership = membership_of(group, mother)
     if membership is None:
@@ -190,6 +196,7 @@ def leave(group: Group, mother: User, *, by: User | None = None) -> None:
 
 def add_member(group: Group, mother: User, *, by: User) -> Membership:
     """A facilitator adds a mother, even past the waiting list (she is there in person). Commits."""
+    require_facilitator(by, group)
     _lock(group)
     if not mother.has_role("mother"):
         raise DomainError(_l("Only people with the mother role can be members."), field="identifier")

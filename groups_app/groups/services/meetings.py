@@ -10,11 +10,13 @@ from ...accounts.models import User
 from ...core import audit
 from ...core.errors import Conflict, DomainError, NotAllowed
 from ...core.notify import notify
+from ...core.timeutil import today as today_in
 from ...core.timeutil import utcnow
 from ...extensions import db
 from ..models import Group, Meeting, MeetingQuestion, Membership, Rsvp, Topic
 from ..models.group import FREQUENCIES, MEMBER
 from ..models.meeting import CANCELLED, SCHEDULED
+from ..permissions import require_facilitator
 from ..schedule import occurrences, to_utc
 
 HORIZON_WEEKS = 12
@@ -28,7 +30,7 @@ def _horizon(group: Group, today: date) -> date:
 
 def extend_meetings(group: Group, today: date | None = None) -> int:
     """Create the regular meetings still missing up to the horizon. Does not commit."""
-    today = today or date.today()
+    today = today or today_in(group.timezone)
     start = max(today, group.schedule_from)
     days = occurrences(group.frequency, group.weekday, group.schedule_from, start, _horizon(group, today))
     if not days:
@@ -86,6 +88,7 @@ def _check_time(group: Group, day: date | None, at: time | None, duration: int |
 
 def add_one_off(group: Group, day: date | None, at: time | None, duration: int | None, *, by: User) -> Meeting:
     """An extra meeting outside the schedule. Commits."""
+    require_facilitator(by, group)
     starts_at = _check_time(group, day, at, duration)
     meeting = Meeting(group_id=group.id, starts_at=starts_at, duration_minutes=duration, occurrence=None)
     db.session.add(meeting)
@@ -98,6 +101,7 @@ def add_one_off(group: Group, day: date | None, at: time | None, duration: int |
 
 def move_meeting(meeting: Meeting, day: date | None, at: time | None, duration: int | None, *, by: User) -> None:
     """Move one meeting, leaving the others as they are. Members are told. Commits."""
+    require_facilitator(by, meeting.group)
     if meeting.cancelled:
         raise Conflict(_l("This meeting is cancelled."))
     old_start = meeting.start
@@ -111,6 +115,7 @@ def move_meeting(meeting: Meeting, day: date | None, at: time | None, duration: 
 
 def cancel_meeting(meeting: Meeting, *, by: User) -> None:
     """Cancel one meeting; it stays in calendars as cancelled. Members are told. Commits."""
+    require_facilitator(by, meeting.group)
     if meeting.cancelled:
         raise Conflict(_l("This meeting is already cancelled."))
     if meeting.start <= utcnow():
@@ -122,6 +127,24 @@ def cancel_meeting(meeting: Meeting, *, by: User) -> None:
     db.session.commit()
 
 
+def restore_meeting(meeting: Meeting, *, by: User) -> None:
+    """Undo a cancellation, up to the meeting's start, if its time is still free. Members are
+    told again. Commits."""
+    require_facilitator(by, meeting.group)
+    if not meeting.cancelled:
+        raise Conflict(_l("This meeting is not cancelled."))
+    if meeting.start <= utcnow():
+        raise DomainError(_l("A cancellation can be undone only until the meeting starts."))
+    minutes = int((meeting.end - meeting.start).total_seconds() // 60)
+    if _clashes(meeting.group, meeting.start, minutes, meeting.id):
+        raise Conflict(_l("The group already has another meeting at that time."))
+    meeting.status = SCHEDULED
+    meeting.touch()
+    audit.record("meeting.restored", actor=by, target=f"meeting:{meeting.id}")
+    _tell_members(meeting.group, meeting, _l("A meeting is on again"), "groups/email/meeting_restored.txt")
+    db.session.commit()
+
+
 def change_schedule(group: Group, *, effective: date | None, frequency: str, weekday: int | None, at: time | None,
                     duration: int | None, by: User, today: date | None = None) -> None:
     """A new regular schedule from `effective` on. Earlier meetings stay as they are.
@@ -130,7 +153,8 @@ def change_schedule(group: Group, *, effective: date | None, frequency: str, wee
     its topic, plan, RSVPs and calendar UID (with its SEQUENCE raised); those left over are
     cancelled, and new ones are made as needed. Commits.
     """
-    today = today or date.today()
+    require_facilitator(by, group)
+    today = today or today_in(group.timezone)
     if effective is None or effective < today:
         raise DomainError(_l("The new schedule can start today or later, not in the past."), field="effective")
     if frequency not in FREQUENCIES:
@@ -210,6 +234,7 @@ def recent_topics(group_ids: list[int], limit: int = 6, now: datetime | None = N
 
 def set_plan(meeting: Meeting, topic_id: int | None, plan: str, *, by: User) -> None:
     """A facilitator chooses the topic and writes a short plan. Commits."""
+    require_facilitator(by, meeting.group)
     if topic_id is not None and db.session.get(Topic, topic_id) is None:
         raise DomainError(_l("Please choose a topic from the list."), field="topic_id")
     if len(plan) > 2000:
@@ -273,5 +298,6 @@ def ask(meeting: Meeting, mother: User, text: str, anonymous: bool) -> MeetingQu
 
 
 def mark_discussed(question: MeetingQuestion, discussed: bool, *, by: User) -> None:
+    require_facilitator(by, db.session.get(Meeting, question.meeting_id).group)
     question.discussed = discussed
     db.session.commit()

@@ -12,6 +12,7 @@ from ...accounts.models import User
 from ...core import audit
 from ...core.errors import DomainError
 from ...core.i18n import LANGUAGES
+from ...core.permissions import require_staff
 from ...extensions import db
 from ..models import Topic, TopicText
 
@@ -32,6 +33,7 @@ def topic_choices(languages: list[str]) -> list[tuple[int, str]]:
 
 def save_topic(topic: Topic | None, slug: str, texts: dict[str, dict[str, str]], *, by: User) -> Topic:
     """Create or update a topic and its texts; a language with an empty title is removed. Commits."""
+    require_staff(by)
     slug = (slug or "").strip().lower()
     if not SLUG.match(slug):
         raise DomainError(_l("The short name uses small Latin letters, digits and dashes, like first-weeks."), field="slug")

@@ -9,10 +9,9 @@ from flask_login import current_user
 from ...core.forms import submit
 from ...core.permissions import ANYONE, SIGNED_IN, allow, ensure, owner
 from ...core.security import no_store
-from .. import bp
 from .. import calendar as feeds
 from ..forms import CalendarForm
-from ..hooks import FEED_EVENTS
+from ..hooks import feed_events
 from ..permissions import can_facilitate, is_member_of
 from ..services.meetings import upcoming
 from .common import get_group, get_meeting
@@ -26,7 +25,6 @@ def _ics(body: bytes, filename: str, private: bool) -> Response:
     return response
 
 
-@bp.route("/groups/<int:group_id>/calendar.ics")
 @allow(ANYONE)
 def group_calendar(group_id: int):
     """Public: a home's address appears only to members, and a feed reader is nobody's member."""
@@ -37,7 +35,6 @@ def group_calendar(group_id: int):
     return _ics(body, f"group-{group.id}.ics", private=False)
 
 
-@bp.route("/calendar/<token>.ics")
 @allow(ANYONE)
 def personal_calendar(token: str):
     """The secret address is the key: no sign-in, since calendar programs cannot sign in."""
@@ -46,13 +43,12 @@ def personal_calendar(token: str):
         abort(404)
     user = feed.user
     with force_locale(user.language):
-        extra = [event for source in FEED_EVENTS for event in source(user)]
+        extra = [event for events in feed_events.collect(user) for event in events]
     body = feeds.build_calendar(feeds.meetings_of_member(user), user, user.read_languages,
                                 _("My Mother to Mother groups"), feed.reminder, extra)
     return _ics(body, "my-groups.ics", private=True)
 
 
-@bp.route("/meetings/<int:meeting_id>/calendar.ics")
 @allow(owner("members and facilitators of the group"))
 def meeting_calendar(meeting_id: int):
     meeting = get_meeting(meeting_id)
@@ -65,7 +61,6 @@ def meeting_calendar(meeting_id: int):
     return response
 
 
-@bp.route("/account/calendar", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def calendar_settings():
     no_store()

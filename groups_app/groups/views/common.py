@@ -6,7 +6,6 @@ from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
 from ...extensions import db
-from .. import bp
 from ..models import Group, Meeting
 
 
@@ -18,7 +17,6 @@ def get_meeting(meeting_id: int) -> Meeting:
     return db.session.get(Meeting, meeting_id) or abort(404)
 
 
-@bp.app_template_filter("when")
 def when(moment) -> str:
     """A meeting's day and time, in the reader's language and time zone."""
     return _("%(date)s at %(time)s", date=format_date(moment, "full"), time=format_time(moment, "short"))

@@ -6,21 +6,21 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ...accounts.auth import find_by_identifier
 from ...accounts.models import User, UserRole
 from ...core.errors import DomainError
 from ...core.forms import refused, submit
+from ...core.http import page_number
 from ...core.i18n import LANGUAGES
 from ...core.permissions import ANYONE, allow, ensure, owner, role
 from ...core.places import locality_choices
+from ...core.security import no_store
 from ...extensions import db
-from .. import bp
 from ..forms import WEEKDAY_NAMES, AddMemberForm, GroupForm, MeetingTimeForm, ScheduleForm
-from ..models import Guest
 from ..permissions import can_facilitate, can_see_home_address
+from ..services import follow_up, guests
 from ..services import groups as group_service
 from ..services import meetings as meeting_service
-from ..services.attendance import guest_becomes_member, members_of
+from ..services.attendance import members_of
 from .common import get_group
 
 
@@ -31,7 +31,6 @@ def _int_arg(name: str) -> int | None:
         return None
 
 
-@bp.route("/groups/")
 @allow(ANYONE)
 def directory():
     language = request.args.get("language") if request.args.get("language") in LANGUAGES else None
@@ -40,16 +39,26 @@ def directory():
                            weekdays=WEEKDAY_NAMES, filters=request.args)
 
 
-@bp.route("/groups/<int:group_id>")
 @allow(ANYONE)
 def group_page(group_id: int):
     group = get_group(group_id)
     membership = group_service.membership_of(group, current_user) if current_user.is_authenticated else None
     upcoming = meeting_service.upcoming([group.id], per_group=4)[group.id]
-    return render_template("groups/group.html", group=group, membership=membership, upcoming=upcoming,
+    facilitates = can_facilitate(current_user, group)
+    past = follow_up.recent_past([group.id])[group.id] if facilitates else []
+    return render_template("groups/group.html", group=group, membership=membership, upcoming=upcoming, past=past,
                            seats_left=max(group.capacity - group_service.member_count(group), 0),
                            show_address=can_see_home_address(current_user, group),
-                           facilitates=can_facilitate(current_user, group), weekdays=WEEKDAY_NAMES)
+                           facilitates=facilitates, weekdays=WEEKDAY_NAMES)
+
+
+@allow(owner("the group's facilitators", "facilitator", "coordinator", "admin"))
+def past_meetings(group_id: int):
+    group = get_group(group_id)
+    ensure(can_facilitate(current_user, group))
+    no_store()
+    return render_template("groups/past_meetings.html", group=group,
+                           pagination=follow_up.past_page(group, page_number()))
 
 
 def _group_form(form: GroupForm) -> GroupForm:
@@ -72,7 +81,6 @@ def _fields(form: GroupForm, group=None) -> group_service.GroupFields:
     )
 
 
-@bp.route("/groups/new", methods=["GET", "POST"])
 @allow(role("coordinator", "admin"))
 def new_group():
     form = _group_form(GroupForm())
@@ -83,7 +91,6 @@ def new_group():
     return render_template("groups/group_form.html", form=form, group=None), status
 
 
-@bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
 @allow(role("coordinator", "admin"))
 def edit_group(group_id: int):
     group = get_group(group_id)
@@ -101,7 +108,6 @@ def edit_group(group_id: int):
     return render_template("groups/group_form.html", form=form, group=group), status
 
 
-@bp.route("/groups/<int:group_id>/join", methods=["POST"])
 @allow(role("mother"))
 def join(group_id: int):
     group = get_group(group_id)
@@ -117,41 +123,39 @@ def join(group_id: int):
     return redirect(url_for("groups.group_page", group_id=group.id))
 
 
-@bp.route("/groups/<int:group_id>/leave", methods=["POST"])
 @allow(role("mother"))
 def leave(group_id: int):
+    """GET asks her to confirm, saying what she gives up; POST takes her out of the group."""
     group = get_group(group_id)
+    back = url_for("groups.group_page", group_id=group.id)
+    if request.method == "GET":
+        membership = group_service.membership_of(group, current_user)
+        if membership is None:
+            return redirect(back)
+        waiting = membership.status != "member"
+        return render_template(
+            "groups/confirm.html", back=back, danger=True, action=url_for("groups.leave", group_id=group.id),
+            heading=_("Leave the waiting list?") if waiting else _("Leave %(name)s?", name=group.name),
+            button=_("Yes, leave the waiting list") if waiting else _("Yes, leave the group"),
+            explanation=[_("You give up your place on the waiting list of %(name)s.", name=group.name) if waiting
+                         else _("Your seat in %(name)s goes to the first mother on the waiting list.", name=group.name),
+                         _("You can ask to join again later, if there is a free seat.")])
     try:
         group_service.leave(group, current_user)
     except DomainError as error:
-        return refused(error, back=url_for("groups.group_page", group_id=group.id))
+        return refused(error, back=back)
     flash(_("You have left %(name)s.", name=group.name), "success")
-    return redirect(url_for("groups.group_page", group_id=group.id))
+    return redirect(back)
 
 
-@bp.route("/groups/<int:group_id>/members", methods=["GET", "POST"])
 @allow(owner("the group's facilitators", "facilitator", "coordinator", "admin"))
 def members(group_id: int):
     group = get_group(group_id)
     ensure(can_facilitate(current_user, group))
     form = AddMemberForm()
-    guests = db.session.scalars(select(Guest).where(Guest.group_id == group.id, Guest.user_id.is_(None))
-                                .order_by(Guest.created_at.desc())).all()
-    form.guest_id.choices = [("", _("No"))] + [(g.id, g.first_name) for g in guests]
-
-    def _add():
-        mother = find_by_identifier(form.identifier.data)
-        if mother is None:
-            raise DomainError(_("No account has this email address or phone number. She can join first."),
-                              field="identifier")
-        guest = db.session.get(Guest, form.guest_id.data) if form.guest_id.data else None
-        if guest is not None and guest.group_id == group.id:
-            guest_becomes_member(guest, mother, by=current_user)
-        else:
-            group_service.add_member(group, mother, by=current_user)
-        return mother
-
-    done, status, mother = submit(form, _add)
+    form.guest_id.choices = [("", _("No"))] + [(g.id, g.first_name) for g in guests.unlinked_guests(group)]
+    done, status, mother = submit(form, lambda: guests.enrol(group, form.identifier.data, form.guest_id.data,
+                                                             by=current_user))
     if done:
         flash(_("%(name)s is now a member.", name=mother.name), "success")
         return redirect(url_for("groups.members", group_id=group.id))
@@ -160,7 +164,6 @@ def members(group_id: int):
                            waiting=waiting), status
 
 
-@bp.route("/groups/<int:group_id>/members/<int:user_id>/remove", methods=["POST"])
 @allow(owner("the group's facilitators", "facilitator", "coordinator", "admin"))
 def remove_member(group_id: int, user_id: int):
     group = get_group(group_id)
@@ -176,7 +179,6 @@ def remove_member(group_id: int, user_id: int):
     return redirect(url_for("groups.members", group_id=group.id))
 
 
-@bp.route("/groups/<int:group_id>/schedule", methods=["GET", "POST"])
 @allow(owner("the group's facilitators", "facilitator", "coordinator", "admin"))
 def schedule(group_id: int):
     group = get_group(group_id)
@@ -195,7 +197,6 @@ def schedule(group_id: int):
     return render_template("groups/schedule.html", form=form, group=group), status
 
 
-@bp.route("/groups/<int:group_id>/meetings/new", methods=["GET", "POST"])
 @allow(owner("the group's facilitators", "facilitator", "coordinator", "admin"))
 def new_meeting(group_id: int):
     group = get_group(group_id)

@@ -10,21 +10,21 @@ from ...core.errors import DomainError
 from ...core.forms import refused, show_error, submit
 from ...core.permissions import allow, ensure, owner, role
 from ...core.security import no_store
+from ...core.timeutil import utcnow
 from ...extensions import db
-from .. import bp
 from ..forms import AttendanceForm, MeetingTimeForm, PlanForm, QuestionForm
-from ..hooks import meeting_panels
-from ..models import Group, GroupFacilitator, MeetingQuestion, Rsvp
+from ..hooks import meeting_panel
+from ..models import MeetingQuestion, Rsvp
 from ..permissions import can_facilitate, can_see_home_address, is_member_of
 from ..services import attendance as attendance_service
+from ..services import attendance_log, follow_up
 from ..services import meetings as meeting_service
 from ..services.topics import topic_choices
-from .common import get_meeting
+from .common import get_meeting, when
 
 FACILITATORS = owner("the group's facilitators", "facilitator", "coordinator", "admin")
 
 
-@bp.route("/meetings/<int:meeting_id>")
 @allow(owner("members and facilitators of the group"))
 def meeting_page(meeting_id: int):
     meeting = get_meeting(meeting_id)
@@ -38,32 +38,28 @@ def meeting_page(meeting_id: int):
     answer = db.session.scalar(select(Rsvp).where(Rsvp.meeting_id == meeting.id, Rsvp.user_id == current_user.id))
     return render_template(
         "groups/meeting.html", meeting=meeting, group=group, member=member, facilitates=facilitates,
+        started=meeting.start <= utcnow(),
         questions=questions, answer=answer, expected=meeting_service.expected([meeting.id])[meeting.id],
         topic_text=meeting.topic.text_for(current_user.read_languages) if meeting.topic else None,
         show_address=can_see_home_address(current_user, group), question_form=QuestionForm(),
-        panels=meeting_panels(meeting, current_user),
+        panels=meeting_panel.collect(meeting, current_user),
     )
 
 
-@bp.route("/planner")
 @allow(role("facilitator"))
 def planner():
     no_store()
-    groups = db.session.scalars(
-        select(Group).join(GroupFacilitator, GroupFacilitator.group_id == Group.id)
-        .where(GroupFacilitator.user_id == current_user.id, Group.archived.is_(False)).order_by(Group.name)
-    ).unique().all()
+    groups = follow_up.led_groups(current_user)
     ids = [g.id for g in groups]
     upcoming = meeting_service.upcoming(ids)
     meeting_ids = [m.id for ms in upcoming.values() for m in ms]
     return render_template(
         "groups/planner.html", groups=groups, upcoming=upcoming, recent=meeting_service.recent_topics(ids),
         expected=meeting_service.expected(meeting_ids), reader_languages=current_user.read_languages,
-        topics=topic_choices(current_user.read_languages),
+        topics=topic_choices(current_user.read_languages), missing=follow_up.attendance_missing(current_user),
     )
 
 
-@bp.route("/meetings/<int:meeting_id>/plan", methods=["POST"])
 @allow(FACILITATORS)
 def plan(meeting_id: int):
     meeting = get_meeting(meeting_id)
@@ -81,7 +77,6 @@ def plan(meeting_id: int):
                     or url_for("groups.planner") + f"#meeting-{meeting.id}")
 
 
-@bp.route("/meetings/<int:meeting_id>/move", methods=["GET", "POST"])
 @allow(FACILITATORS)
 def move(meeting_id: int):
     meeting = get_meeting(meeting_id)
@@ -106,20 +101,49 @@ def move(meeting_id: int):
     return render_template("groups/meeting_time.html", form=form, group=group, meeting=meeting), status
 
 
-@bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
 @allow(FACILITATORS)
 def cancel(meeting_id: int):
+    """GET asks her to confirm, saying what will happen; POST cancels and tells the members."""
     meeting = get_meeting(meeting_id)
     ensure(can_facilitate(current_user, meeting.group))
+    back = url_for("groups.meeting_page", meeting_id=meeting.id)
+    if request.method == "GET":
+        return render_template(
+            "groups/confirm.html", heading=_("Cancel this meeting?"), danger=True, back=back,
+            action=url_for("groups.cancel", meeting_id=meeting.id), button=_("Yes, cancel the meeting"),
+            explanation=[_("The meeting of %(group)s on %(when)s will be cancelled.", group=meeting.group.name,
+                           when=when(meeting.start)),
+                         _("Every member is told at once, and the meeting shows as cancelled in their calendars."),
+                         _("You can undo the cancellation until the meeting's start; members are then told again.")])
     try:
         meeting_service.cancel_meeting(meeting, by=current_user)
     except DomainError as error:
-        return refused(error, back=url_for("groups.meeting_page", meeting_id=meeting.id))
+        return refused(error, back=back)
     flash(_("The meeting is cancelled and the members are told."), "success")
-    return redirect(url_for("groups.meeting_page", meeting_id=meeting.id))
+    return redirect(back)
 
 
-@bp.route("/meetings/<int:meeting_id>/rsvp", methods=["POST"])
+@allow(FACILITATORS)
+def restore(meeting_id: int):
+    """GET asks her to confirm; POST undoes the cancellation and tells the members again."""
+    meeting = get_meeting(meeting_id)
+    ensure(can_facilitate(current_user, meeting.group))
+    back = url_for("groups.meeting_page", meeting_id=meeting.id)
+    if request.method == "GET":
+        return render_template(
+            "groups/confirm.html", heading=_("Undo the cancellation?"), danger=False, back=back,
+            action=url_for("groups.restore", meeting_id=meeting.id), button=_("Yes, the meeting takes place"),
+            explanation=[_("The meeting of %(group)s on %(when)s will take place after all.", group=meeting.group.name,
+                           when=when(meeting.start)),
+                         _("Every member is told at once.")])
+    try:
+        meeting_service.restore_meeting(meeting, by=current_user)
+    except DomainError as error:
+        return refused(error, back=back)
+    flash(_("The meeting takes place after all, and the members are told."), "success")
+    return redirect(back)
+
+
 @allow(role("mother"))
 def rsvp(meeting_id: int):
     meeting = get_meeting(meeting_id)
@@ -134,7 +158,6 @@ def rsvp(meeting_id: int):
     return redirect(url_for("groups.meeting_page", meeting_id=meeting.id))
 
 
-@bp.route("/meetings/<int:meeting_id>/questions", methods=["POST"])
 @allow(role("mother"))
 def ask(meeting_id: int):
     meeting = get_meeting(meeting_id)
@@ -150,7 +173,6 @@ def ask(meeting_id: int):
     return redirect(url_for("groups.meeting_page", meeting_id=meeting.id))
 
 
-@bp.route("/questions/<int:question_id>/discussed", methods=["POST"])
 @allow(FACILITATORS)
 def discussed(question_id: int):
     question = db.session.get(MeetingQuestion, question_id)
@@ -162,7 +184,6 @@ def discussed(question_id: int):
     return redirect(url_for("groups.meeting_page", meeting_id=meeting.id) + "#questions")
 
 
-@bp.route("/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
 @allow(FACILITATORS)
 def attendance(meeting_id: int):
     meeting = get_meeting(meeting_id)
@@ -174,11 +195,8 @@ def attendance(meeting_id: int):
     if request.method == "GET":
         form.present.data = sorted(attendance_service.present_ids(meeting))
     status = 200
-    if form.is_submitted():
+    if form.is_submitted():  # a form sent too early still comes back with all she typed, and the reason
         try:
-            if any(row.baby_age_months.process_errors and (row.baby_age_months.raw_data or [""])[0].strip()
-                   for row in form.guests):
-                raise DomainError(_("The baby's age is in months, from 0 to 60."), field="guests")
             attendance_service.take_attendance(meeting, set(form.present.data or []), _guest_rows(form), by=current_user)
         except DomainError as error:
             db.session.rollback()
@@ -187,7 +205,8 @@ def attendance(meeting_id: int):
             flash(_("Attendance is saved."), "success")
             return redirect(url_for("groups.attendance", meeting_id=meeting.id))
     return render_template("groups/attendance.html", form=form, meeting=meeting, members=members,
-                           guests=attendance_service.guests_at(meeting), history=attendance_service.history(meeting)), status
+                           is_open=utcnow() >= meeting.attendance_opens or form.is_submitted(),
+                           guests=attendance_service.guests_at(meeting), history=attendance_log.history(meeting)), status
 
 
 def _guest_rows(form: AttendanceForm) -> list[attendance_service.GuestEntry]:
@@ -196,7 +215,6 @@ def _guest_rows(form: AttendanceForm) -> list[attendance_service.GuestEntry]:
             for row in form.guests.data if (row["first_name"] or "").strip() or row["stage"]]
 
 
-@bp.route("/meetings/<int:meeting_id>/sheet")
 @allow(FACILITATORS)
 def sign_in_sheet(meeting_id: int):
     meeting = get_meeting(meeting_id)

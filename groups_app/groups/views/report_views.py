@@ -9,8 +9,8 @@ from ...core.i18n import LANGUAGES
 from ...core.permissions import allow, role
 from ...core.places import locality_choices
 from ...core.security import no_store
-from .. import bp
-from ..services.attendance import attendance_report, report_csv
+from ...core.timeutil import today
+from ..services.attendance_report import attendance_report, report_csv
 
 COORDINATORS = role("coordinator", "admin")
 
@@ -20,13 +20,12 @@ def _filters() -> tuple[date, int | None, str | None]:
         year, month = (int(p) for p in request.args.get("month", "").split("-"))
         chosen = date(year, month, 1)
     except ValueError:
-        chosen = date.today().replace(day=1)
+        chosen = today().replace(day=1)  # this month on the program's calendar
     locality = request.args.get("locality", "")
     language = request.args.get("language")
     return chosen, int(locality) if locality.isdigit() else None, language if language in LANGUAGES else None
 
 
-@bp.route("/coordinator/attendance")
 @allow(COORDINATORS)
 def attendance_page():
     month, locality, language = _filters()
@@ -36,7 +35,6 @@ def attendance_page():
                            localities=locality_choices())
 
 
-@bp.route("/coordinator/attendance.csv")
 @allow(COORDINATORS)
 def attendance_csv():
     month, locality, language = _filters()

@@ -8,7 +8,6 @@ from flask_login import current_user
 from ...core.forms import submit
 from ...core.permissions import allow, role
 from ...extensions import db
-from .. import bp
 from ..forms import TopicForm
 from ..models import Topic
 from ..services.topics import all_topics, save_topic
@@ -16,15 +15,12 @@ from ..services.topics import all_topics, save_topic
 STAFF = role("staff", "admin")
 
 
-@bp.route("/topics/")
 @allow(role("staff", "admin", "facilitator", "coordinator"))
 def topics():
     return render_template("groups/topics.html", topics=all_topics(), reader_languages=current_user.read_languages,
                            can_edit=current_user.has_role("staff", "admin"))
 
 
-@bp.route("/topics/new", methods=["GET", "POST"], defaults={"topic_id": None})
-@bp.route("/topics/<int:topic_id>/edit", methods=["GET", "POST"])
 @allow(STAFF)
 def edit_topic(topic_id: int | None):
     topic = db.session.get(Topic, topic_id) if topic_id else None

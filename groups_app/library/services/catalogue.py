@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 
 from ...accounts.models import User
 from ...core import audit
 from ...core.errors import DomainError
 from ...core.i18n import LANGUAGES
+from ...core.permissions import require_staff
 from ...core.sql import listed_in
 from ...extensions import db
 from ..models import Book, Copy
@@ -27,6 +28,7 @@ SUBJECTS = {
     "emotions": _l("Feelings"),
     "family": _l("Fathers and family"),
 }
+CIRCULATING = ("on_shelf", "on_loan", "set_aside")  # a copy a library can lend (not lost or withdrawn)
 
 
 def normalise_isbn(value: str | None) -> str | None:
@@ -82,6 +84,7 @@ def _checked(fields: BookFields, book: Book | None = None) -> dict:
 
 
 def save_book(book: Book | None, fields: BookFields, *, by: User) -> Book:
+    require_staff(by)
     values = _checked(fields, book)
     if book is None:
         book = Book(**values)
@@ -174,11 +177,28 @@ def search(words: str = "", language: str | None = None, subject: str | None = N
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
-def copy_counts(book_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """(copies, on the shelf) per book, in one query."""
-    rows = db.session.execute(
-        select(Copy.book_id, func.count(Copy.id), func.sum(func.cast(Copy.status == "on_shelf", db.Integer)))
-        .where(Copy.book_id.in_(book_ids), Copy.status.in_(["on_shelf", "on_loan", "set_aside"]))
-        .group_by(Copy.book_id)
-    ).all()
+def has_copy(group_ids: list[int] | None = None):
+    """A condition on Book: some library (or one of these groups' libraries) can lend a copy of it."""
+    copies = select(Copy.id).where(Copy.book_id == Book.id, Copy.status.in_(CIRCULATING))
+    if group_ids is not None:
+        copies = copies.where(Copy.group_id.in_(group_ids))
+    return exists(copies)
+
+
+def browse(page: int = 1, per_page: int = 20, *, leave_out_groups: list[int] | None = None):
+    """The whole catalogue, one page at a time: books some library can lend first, then the others.
+    Books that the libraries of `leave_out_groups` can lend are left out (she sees them apart)."""
+    query = select(Book).order_by(case((has_copy(), 0), else_=1), Book.title, Book.id)
+    if leave_out_groups:
+        query = query.where(~has_copy(leave_out_groups))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def copy_counts(book_ids: list[int], group_ids: list[int] | None = None) -> dict[int, tuple[int, int]]:
+    """(copies, on the shelf) per book, in all libraries or in these groups' libraries, in one query."""
+    query = (select(Copy.book_id, func.count(Copy.id), func.sum(func.cast(Copy.status == "on_shelf", db.Integer)))
+             .where(Copy.book_id.in_(book_ids), Copy.status.in_(CIRCULATING)).group_by(Copy.book_id))
+    if group_ids is not None:
+        query = query.where(Copy.group_id.in_(group_ids))
+    rows = db.session.execute(query).all()
     return {book_id: (0, 0) for book_id in book_ids} | {b: (n, int(s or 0)) for b, n, s in rows}

@@ -21,6 +21,7 @@ from ...core.timeutil import aware, utcnow
 from ...extensions import db
 from ...groups.models import Group, Meeting, Membership
 from ...groups.models.meeting import SCHEDULED
+from ...groups.permissions import require_facilitator
 from ..models import IN_QUEUE, Book, Copy, GroupLibrary, Hold, Loan, LoanReminder
 
 
@@ -31,6 +32,7 @@ def rules(group_id: int) -> GroupLibrary:
 
 def set_rules(group: Group, loan_days: int | None, max_loans: int | None, hold_days: int | None, *, by: User) -> GroupLibrary:
     """A group library's lending rules. Commits."""
+    require_facilitator(by, group)  # the desk's work
     if loan_days is None or not 1 <= loan_days <= 120:
         raise DomainError(_l("The loan period is between 1 and 120 days."), field="loan_days")
     if max_loans is None or not 1 <= max_loans <= 20:
@@ -60,9 +62,17 @@ def _lock_queue(book_id: int) -> None:
     db.session.execute(select(Book.id).where(Book.id == book_id).with_for_update())
 
 
-def _is_member(user: User, group_id: int) -> bool:
+def is_member(user: User, group_id: int) -> bool:
+    """Who may borrow from a group's library and hold its books: its seated members."""
     return db.session.scalar(select(Membership.id).where(Membership.group_id == group_id, Membership.user_id == user.id,
                                                          Membership.status == "member")) is not None
+
+
+def borrower_groups(user: User) -> list[Group]:
+    """The groups whose libraries she may borrow from, by the same rule as is_member."""
+    return list(db.session.scalars(select(Group).join(Membership, Membership.group_id == Group.id).where(
+        Membership.user_id == user.id, Membership.status == "member", Group.archived.is_(False))
+        .order_by(Group.name)).unique())
 
 
 def find_copy(code: str, group: Group) -> Copy:
@@ -75,6 +85,7 @@ def find_copy(code: str, group: Group) -> Copy:
 
 
 def add_copy(book: Book, group: Group, code: str, condition: str = "", *, by: User) -> Copy:
+    require_facilitator(by, group)  # the desk's work
     code = (code or "").strip().upper()
     if not code or len(code) > 20 or not code.replace("-", "").isalnum():
         raise DomainError(_l("A copy code is up to 20 letters, digits and dashes."), field="code")
@@ -127,7 +138,7 @@ def place_hold(book: Book, group: Group, mother: User, now: datetime | None = No
 
 
 def _place_hold(book: Book, group: Group, mother: User, now: datetime | None) -> Hold:
-    if not _is_member(mother, group.id):
+    if not is_member(mother, group.id):
         raise NotAllowed(_l("You can hold books at the libraries of your own groups."))
     _lock_queue(book.id)
     active = db.session.scalar(select(Hold.id).where(Hold.book_id == book.id, Hold.group_id == group.id,
@@ -250,9 +261,10 @@ def checkout(code: str, group: Group, mother: User, *, by: User, override: bool 
 
 
 def _checkout(code: str, group: Group, mother: User, *, by: User, override: bool, now: datetime | None) -> Loan:
+    require_facilitator(by, group)  # the desk's work
     now = now or utcnow()
     copy = _lock_copy(find_copy(code, group))
-    if not _is_member(mother, group.id):
+    if not is_member(mother, group.id):
         raise DomainError(_l("Only members of this group can borrow from its library."), field="mother")
     if copy.status == "on_loan":
         raise Conflict(_l("This copy is already on loan. Check it in first."), field="code")
@@ -268,7 +280,7 @@ def _checkout(code: str, group: Group, mother: User, *, by: User, override: bool
     if not override and len(mine) >= limit:
         raise DomainError(_l("She already has %(count)s books, the most this library lends. Tick the override to lend anyway.",
                              count=len(mine)), field="override")
-    if not override and any(aware(loan.due_at) < now for loan in mine):
+    if not override and any(loan.overdue_at(now) for loan in mine):
         raise DomainError(_l("She has a book overdue. Tick the override to lend anyway."), field="override")
     loan = Loan(copy_id=copy.id, user_id=mother.id, out_at=now, due_at=now + timedelta(days=rules(group.id).loan_days),
                 override=override, checked_out_by_id=by.id)
@@ -289,6 +301,7 @@ def _checkout(code: str, group: Group, mother: User, *, by: User, override: bool
 
 def checkin(code: str, group: Group, *, by: User, now: datetime | None = None) -> Loan:
     """Take a copy back; if someone waits for the book here, it is set aside for her. Commits."""
+    require_facilitator(by, group)  # the desk's work
     copy = _lock_copy(find_copy(code, group))
     loan = db.session.scalar(select(Loan).where(Loan.copy_id == copy.id, Loan.returned_at.is_(None)))
     if loan is None:
@@ -322,6 +335,7 @@ def renew(loan: Loan, mother: User, now: datetime | None = None) -> Loan:
 
 def mark_lost(code: str, group: Group, *, by: User, damaged_note: str = "") -> Copy:
     """A copy is lost (its open loan closes, marked lost) or damaged (a condition note). Commits."""
+    require_facilitator(by, group)  # the desk's work
     copy = _lock_copy(find_copy(code, group))
     if damaged_note:
         copy.condition = damaged_note.strip()[:300]
@@ -355,7 +369,7 @@ def send_reminders(now: datetime | None = None, due_soon_days: int = 3) -> dict[
     already = set(db.session.execute(select(LoanReminder.loan_id, LoanReminder.kind)
                                      .where(LoanReminder.loan_id.in_([loan.id for loan in loans]))).all())
     for loan in loans:
-        kind = "overdue" if aware(loan.due_at) < now else "due_soon"
+        kind = "overdue" if loan.overdue_at(now) else "due_soon"
         if (loan.id, kind) in already:
             continue
         template = f"library/email/{kind}.txt"

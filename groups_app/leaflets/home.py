@@ -1,0 +1,18 @@
+"""What leaflets add to the shell: the menu's Leaflets, and a card for staff."""
+from __future__ import annotations
+
+from flask import render_template, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from ..core.extension_points import NavLink
+
+
+def menu(user) -> list[NavLink]:
+    return [NavLink(30, _("Leaflets"), url_for("leaflets.index"))]
+
+
+def work_cards(user) -> Markup | None:
+    if not user.has_role("staff"):
+        return None
+    return Markup(render_template("leaflets/_home_cards.html"))

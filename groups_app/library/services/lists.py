@@ -1,0 +1,85 @@
+"""What the library's pages show: the catalogue's first page, a book's copies and where she may
+hold it, her holds, a desk's lists."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, select
+
+from ...accounts.models import User
+from ...extensions import db
+from ...groups.models import Group
+from ...groups.permissions import can_facilitate
+from ..models import Book, Copy, Hold, Loan
+from .catalogue import CIRCULATING, browse, copy_counts, has_copy
+from .circulation import borrower_groups
+
+ACTIVE_HOLD = ("waiting", "paused", "ready")
+AT_HER_LIBRARIES = 40  # at most this many on the first page; the group filter shows them all
+
+
+@dataclass
+class Catalogue:
+    """The catalogue without search terms. For a member of groups: first the books her groups'
+    libraries can lend (her languages first), then the rest, paged; for anyone else: books some
+    library can lend first, paged."""
+    rest: object  # a Flask-SQLAlchemy Pagination of Book
+    counts: dict[int, tuple[int, int]]  # (copies, on the shelf) in every library, for `rest`
+    her_groups: list[Group] = field(default_factory=list)
+    at_her_libraries: list[Book] = field(default_factory=list)  # on the first page only
+    her_counts: dict[int, tuple[int, int]] = field(default_factory=dict)  # at her groups' libraries
+    more_at_her_libraries: bool = False
+
+
+def catalogue(user, page: int = 1) -> Catalogue:
+    """In a fixed number of queries, whatever the number of books."""
+    groups = borrower_groups(user) if getattr(user, "is_authenticated", False) else []
+    group_ids = [g.id for g in groups]
+    rest = browse(page, leave_out_groups=group_ids)
+    result = Catalogue(rest=rest, counts=copy_counts([b.id for b in rest.items]), her_groups=groups)
+    if groups and rest.page == 1:
+        languages = user.read_languages
+        hers = case({code: n for n, code in enumerate(languages)}, value=Book.language, else_=len(languages))
+        books = list(db.session.scalars(select(Book).where(has_copy(group_ids)).order_by(hers, Book.title, Book.id)
+                                        .limit(AT_HER_LIBRARIES + 1)))
+        result.at_her_libraries = books[:AT_HER_LIBRARIES]
+        result.more_at_her_libraries = len(books) > AT_HER_LIBRARIES
+        result.her_counts = copy_counts([b.id for b in result.at_her_libraries], group_ids)
+    return result
+
+
+@dataclass
+class BookPage:
+    copies: list[Copy]
+    hold_groups: list[Group]  # her groups whose library has a copy: where she may queue
+    copy_groups: list[Group]  # the libraries she runs, where she may add a copy
+    can_edit: bool
+
+
+def book_page(book: Book, user) -> BookPage:
+    copies = list(db.session.scalars(select(Copy).where(Copy.book_id == book.id).order_by(Copy.group_id, Copy.code)))
+    if not getattr(user, "is_authenticated", False):
+        return BookPage(copies, [], [], False)
+    with_copies = {c.group_id for c in copies if c.status in CIRCULATING}
+    hold_groups = [g for g in borrower_groups(user) if g.id in with_copies]
+    if user.has_role("coordinator", "admin"):
+        runs = db.session.scalars(select(Group).where(Group.archived.is_(False)).order_by(Group.name)).unique().all()
+    else:
+        runs = [g for g in db.session.scalars(select(Group).where(Group.archived.is_(False)).order_by(Group.name)).unique()
+                if can_facilitate(user, g)]
+    return BookPage(copies, hold_groups, list(runs), user.has_role("staff"))
+
+
+def my_holds(user: User) -> list[Hold]:
+    return list(db.session.scalars(select(Hold).where(Hold.user_id == user.id, Hold.status.in_(ACTIVE_HOLD))
+                                   .order_by(Hold.created_at)))
+
+
+def desk_loans(group: Group) -> list[Loan]:
+    return list(db.session.scalars(select(Loan).join(Copy, Copy.id == Loan.copy_id).where(
+        Copy.group_id == group.id, Loan.returned_at.is_(None)).order_by(Loan.due_at)))
+
+
+def desk_holds(group: Group) -> list[Hold]:
+    return list(db.session.scalars(select(Hold).where(Hold.group_id == group.id, Hold.status.in_(ACTIVE_HOLD))
+                                   .order_by(Hold.book_id, Hold.status.desc(), Hold.position)))

@@ -11,8 +11,12 @@ from ..core.http import page_number
 from ..core.permissions import ROLES, allow, role
 from ..extensions import db
 from . import services
+from .audit_filters import identifier, read_filters
+from .audit_log import by_day
 from .forms import ROLE_LABELS, RolesForm
 from .models import User
+
+AUDIT_PAGE = 50  # events on a page of the audit log
 
 
 @allow(role("admin"))
@@ -39,6 +43,8 @@ def user_roles(user_id: int):
 
 @allow(role("admin"))
 def audit_log():
-    action = request.args.get("action") or None
-    pagination = audit.recent_events(page=page_number(), action=action)
-    return render_template("accounts/admin_audit.html", pagination=pagination, action=action)
+    chosen = read_filters(request.args)
+    pagination = audit.recent_events(page=page_number(), per_page=AUDIT_PAGE, **chosen.query) if chosen.ready else None
+    days = by_day(pagination.items) if pagination else []
+    return render_template("accounts/admin_audit.html", chosen=chosen, form=chosen.form, pagination=pagination,
+                           days=days, identifier=identifier), 400 if chosen.bad else 200

@@ -115,3 +115,16 @@ class DeleteAccountForm(BaseForm):
 class RolesForm(BaseForm):
     roles = MultiCheckboxField(_l("Roles"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
     active = BooleanField(_l("Account active"))
+
+
+class AuditFilterForm(BaseForm):
+    """The audit log's filters, read from the address: a value not understood is reported and left out."""
+
+    class Meta:
+        csrf = False  # a search (GET) that changes nothing
+
+    who = StringField(_l("Person"), validators=[Optional(), Length(max=254)],
+                      description=_l("A name, email address or phone number: what the person did, and what was done to their account."))
+    kind = SelectField(_l("Kind of event"), choices=[], default="")  # the choices come from accounts.audit_log
+    since = IsoDateField(_l("First day"), validators=[Optional()])
+    until = IsoDateField(_l("Last day"), validators=[Optional()])

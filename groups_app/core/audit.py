@@ -1,11 +1,12 @@
 """The audit log: who did what, when and from where. Never a password or a note's content."""
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import JSON, DateTime, ForeignKey, String, select
+from sqlalchemy import JSON, ColumnElement, DateTime, ForeignKey, String, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -67,8 +68,31 @@ def record_now(action: str, actor=CURRENT, target: str | None = None, detail: di
     db.session.commit()
 
 
-def recent_events(page: int = 1, per_page: int = 50, action: str | None = None):
+def concerning(user_id: int) -> ColumnElement[bool]:
+    """The events of a person: what she did, and what was done to her account or for her.
+
+    She is the actor (a failed sign-in names the account it tried as its actor), or the target
+    is her account (`user:<id>`), or the detail names her (`{"user": <id>}`: a loan, a removal).
+    """
+    return or_(
+        AuditEvent.actor_id == user_id,
+        AuditEvent.target == f"user:{user_id}",
+        # compared as text: a detail whose "user" is not a number must not break the query
+        AuditEvent.detail["user"].as_string() == str(user_id),
+    )
+
+
+def recent_events(page: int = 1, per_page: int = 50, *, person_id: int | None = None, actions: Iterable[str] | None = None,
+                  since: datetime | None = None, until: datetime | None = None):
+    """The log, newest first, narrowed to one person, some kinds of event and a span of time
+    (`since` included, `until` excluded, both aware)."""
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    if action:
-        query = query.where(AuditEvent.action == action)
+    if actions:
+        query = query.where(AuditEvent.action.in_(list(actions)))
+    if person_id is not None:
+        query = query.where(concerning(person_id))
+    if since is not None:
+        query = query.where(AuditEvent.at >= since.astimezone(UTC))
+    if until is not None:
+        query = query.where(AuditEvent.at < until.astimezone(UTC))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from ..accounts.audit_log import audit_subjects
 from ..accounts.services import data_export
 from ..core.extension_points import home_section, nav_links, starter_content, work_card
-from . import commands, home, privacy
+from . import audit_names, commands, home, privacy
 from .blueprint import bp
 from .views.common import when
 
@@ -16,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(commands.cli)
     starter_content.connect(app, commands.import_topics_part)
     data_export.connect(app, privacy.export_groups_data)
+    audit_subjects.connect(app, audit_names.names)
     nav_links.connect(app, home.menu)
     home_section.connect(app, home.groups_section)
     work_card.connect(app, home.work_cards)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..accounts.forms import REQUIRED, MultiCheckboxField
 from ..core.forms import BaseForm
@@ -13,7 +13,14 @@ from .services import SUBJECTS
 
 
 class LeafletForm(BaseForm):
-    slug = StringField(_l("Short name (Latin letters and dashes)"), validators=[DataRequired(REQUIRED), Length(max=80)],
+    """A new leaflet starts from its title; its short name is made from it unless staff type one."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=200)],
+                        description=_l("In the language it is written in first. You can change it later."),
+                        render_kw={"dir": "auto"})
+    slug = StringField(_l("Short name (Latin letters and dashes)"), validators=[Optional(), Length(max=80)],
+                       description=_l("Optional. It is part of the leaflet's web address; "
+                                      "left empty, one is made from the title."),
                        render_kw={"dir": "ltr", "autocomplete": "off"})
     subjects = MultiCheckboxField(_l("Subjects"), choices=list(SUBJECTS.items()))
     topic_ids = MultiCheckboxField(_l("Meeting topics it goes with"), coerce=int)

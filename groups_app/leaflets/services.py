@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import re
+import secrets
+import unicodedata
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..core import audit
@@ -45,28 +48,73 @@ def get_leaflet(slug: str) -> Leaflet | None:
     return db.session.scalar(select(Leaflet).where(Leaflet.slug == slug))
 
 
-def save_leaflet(leaflet: Leaflet | None, slug: str, subjects: list[str], topic_ids: list[int], source_language: str,
-                 *, by: User) -> Leaflet:
-    """Create a leaflet or change its slug, subjects and topics. Commits."""
+def slug_from_title(title: str) -> str | None:
+    """A short name from a title in Latin letters ("Night feeds, à deux" -> night-feeds-a-deux), or
+    None for a title in another script: Hebrew, Arabic, Amharic and Russian are not transliterated."""
+    letters = [c for c in unicodedata.normalize("NFKD", title or "") if c.isalpha()]
+    if not letters or not all(unicodedata.name(c, "").startswith("LATIN ") for c in letters):
+        return None
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title).strip("-")
+    if len(slug) > 60:
+        slug = slug[:61].rsplit("-", 1)[0] or slug[:60]
+    return slug or None
+
+
+def _free_slug(base: str, leaflet_id: int | None) -> str:
+    """base, or base-2, base-3... whichever no other leaflet has."""
+    taken = set(db.session.scalars(select(Leaflet.slug).where(Leaflet.slug.like(f"{base}%"),
+                                                              Leaflet.id != (leaflet_id or 0))))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def save_leaflet(leaflet: Leaflet | None, slug: str | None, subjects: list[str], topic_ids: list[int],
+                 source_language: str, *, by: User, title: str | None = None) -> Leaflet:
+    """Create a leaflet or change its short name, subjects and topics. Commits.
+
+    A new leaflet may come with its title: it is saved as the source language's draft, and when
+    no short name is typed one is made from it (the Latin title, else leaflet-<number>). An
+    existing leaflet keeps its short name when the field is left empty.
+    """
     require_staff(by)
     slug = (slug or "").strip().lower()
-    if not SLUG.match(slug):
+    title = (title or "").strip()
+    if slug and not SLUG.match(slug):
         raise DomainError(_l("The short name uses small Latin letters, digits and dashes, like good-latch."), field="slug")
-    taken = db.session.scalar(select(Leaflet.id).where(Leaflet.slug == slug))
-    if taken and (leaflet is None or taken != leaflet.id):
-        raise DomainError(_l("Another leaflet already has this short name."), field="slug")
+    if slug:
+        taken = db.session.scalar(select(Leaflet.id).where(Leaflet.slug == slug))
+        if taken and (leaflet is None or taken != leaflet.id):
+            raise DomainError(_l("Another leaflet already has this short name."), field="slug")
+    if leaflet is None and not (title or slug):
+        raise DomainError(_l("Please give the leaflet a title."), field="title")
+    if len(title) > 200:
+        raise DomainError(_l("Please keep the title under 200 characters."), field="title")
     if set(subjects) - set(SUBJECTS):
         raise DomainError(_l("Please choose subjects from the list."), field="subjects")
     if source_language not in LANGUAGES:
         raise DomainError(_l("Please choose a language from the list."), field="source_language")
     topics = list(db.session.scalars(select(Topic).where(Topic.id.in_(topic_ids)))) if topic_ids else []
     if leaflet is None:
-        leaflet = Leaflet(slug=slug)
+        leaflet = Leaflet(slug=slug or f"new-{secrets.token_hex(8)}")
         db.session.add(leaflet)
-    leaflet.slug, leaflet.subjects, leaflet.source_language = slug, ",".join(subjects), source_language
+        if title:
+            leaflet.translations.append(LeafletTranslation(language=source_language, title=title, body=""))
+        db.session.flush()  # its number, for leaflet-<number>
+        if not slug:
+            slug = _free_slug(slug_from_title(title) or f"leaflet-{leaflet.id}", leaflet.id)
+    leaflet.slug = slug or leaflet.slug
+    leaflet.subjects, leaflet.source_language = ",".join(subjects), source_language
     leaflet.topics = topics
-    audit.record("leaflet.saved", actor=by, target=f"leaflet:{slug}")
-    db.session.commit()
+    audit.record("leaflet.saved", actor=by, target=f"leaflet:{leaflet.slug}")
+    try:
+        db.session.commit()
+    except IntegrityError:  # someone saved the same short name a moment ago
+        db.session.rollback()
+        raise DomainError(_l("Another leaflet already has this short name."), field="slug") from None
     return leaflet
 
 
@@ -163,6 +211,8 @@ def is_out_of_date(leaflet: Leaflet, translation: LeafletTranslation) -> bool:
 @dataclass
 class BoardRow:
     leaflet: Leaflet
+    title: str
+    title_language: str | None  # None when the leaflet has no text yet and shows its short name
     cells: dict[str, str]
 
 
@@ -172,15 +222,26 @@ class Board:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # language -> status -> n
 
 
-def board() -> Board:
-    """Every leaflet by language, in a fixed number of queries."""
+def title_for(leaflet: Leaflet, languages: list[str]) -> tuple[str, str | None]:
+    """The working title in the first of her languages that has one, else the source's, else
+    any; with its language. The short name (language None) only for a leaflet with no text."""
+    for code in [*languages, leaflet.source_language, *LANGUAGES]:
+        translation = leaflet.translation(code)
+        if translation is not None and translation.title:
+            return translation.title, code
+    return leaflet.slug, None
+
+
+def board(languages: list[str]) -> Board:
+    """Every leaflet by language, titled in the reader's languages, in a fixed number of queries."""
     leaflets = db.session.scalars(select(Leaflet).order_by(Leaflet.slug)).all()
     rows, counts = [], {code: {s: 0 for s in STATUS_LABELS} for code in LANGUAGES}
     for leaflet in leaflets:
         cells = {code: status(leaflet, leaflet.translation(code)) for code in LANGUAGES}
         for code, state in cells.items():
             counts[code][state] += 1
-        rows.append(BoardRow(leaflet, cells))
+        rows.append(BoardRow(leaflet, *title_for(leaflet, languages), cells))
+    rows.sort(key=lambda row: row.title.casefold())
     return Board(rows, counts)
 
 
@@ -191,13 +252,25 @@ def visible(translation: LeafletTranslation | None) -> bool:
 
 
 def version_for(leaflet: Leaflet, languages: list[str]) -> tuple[LeafletTranslation | None, bool]:
-    """The published version in the first of her languages that has one, else in English or
-    any; and whether it is a fallback (not her first language)."""
+    """The published version in the first of her languages that has one, else in the source
+    language or any; and whether it is a fallback (not her first language)."""
     for code in [*languages, leaflet.source_language, *LANGUAGES]:
         translation = leaflet.translation(code)
         if visible(translation):
             return translation, code != languages[0]
     return None, False
+
+
+NOT_IN_HERS, CHOSEN = "not_in_hers", "chosen"
+
+
+def language_notice(leaflet: Leaflet, shown: LeafletTranslation, interface: str) -> str | None:
+    """What to tell a reader whose interface is in another language than the version shown:
+    NOT_IN_HERS when there is no published version in her interface language, CHOSEN when
+    there is one but she is reading another; None when the two languages are the same."""
+    if shown.language == interface:
+        return None
+    return CHOSEN if visible(leaflet.translation(interface)) else NOT_IN_HERS
 
 
 def browse(languages: list[str], subject: str | None = None) -> list[tuple[Leaflet, LeafletTranslation, bool]]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.forms import submit
-from ..core.i18n import LANGUAGES
+from ..core.i18n import LANGUAGE_LABELS, LANGUAGES
 from ..core.permissions import ANYONE, allow, role
 from ..extensions import db
 from ..groups.services.topics import topic_choices
@@ -41,7 +41,7 @@ def when_to_call(language: str):
 def index():
     subject = request.args.get("subject") if request.args.get("subject") in services.SUBJECTS else None
     return render_template("leaflets/index.html", items=services.browse(_reader_languages(), subject),
-                           subject=subject, subjects=services.SUBJECTS)
+                           subject=subject, subjects=services.SUBJECTS, language_names=LANGUAGE_LABELS)
 
 
 @allow(ANYONE)
@@ -49,14 +49,17 @@ def leaflet(slug: str):
     item = _leaflet(slug)
     wanted = request.args.get("lang")
     languages = [wanted] if wanted in LANGUAGES else _reader_languages()
-    translation, fallback = services.version_for(item, languages)
-    if translation is None:
-        abort(404)
+    translation = services.version_for(item, languages)[0] or abort(404)
+    interface = str(get_locale())
+    body = translation.published.body
+    # The page around the leaflet is in her interface language, and so is its when-to-call box.
     return render_template("leaflets/leaflet.html", leaflet=item, t=translation, revision=translation.published,
-                           fallback=fallback and not wanted, body=markdown.render(translation.published.body),
+                           notice=services.language_notice(item, translation, interface), interface=interface,
+                           language_names=LANGUAGE_LABELS, body=markdown.render(body),
+                           peer_note_in_text=markdown.has_peer_note(body),
                            out_of_date=services.is_out_of_date(item, translation),
                            others=[x for x in item.translations if services.visible(x) and x.id != translation.id],
-                           custom_when_to_call=when_to_call(translation.language))
+                           custom_when_to_call=when_to_call(interface))
 
 
 @allow(ANYONE)
@@ -66,10 +69,13 @@ def print_view(slug: str, lang: str):
     if not services.visible(translation):
         abort(404)
     size = "a5" if request.args.get("size") == "a5" else "a4"
-    return render_template("leaflets/print.html", leaflet=item, t=translation, size=size,
-                           body=markdown.render(translation.published.body),
-                           out_of_date=services.is_out_of_date(item, translation),
-                           custom_when_to_call=when_to_call(lang))
+    body = translation.published.body
+    # Paper goes to a mother who reads the leaflet's language: all of it, dates too, is in it.
+    with force_locale(lang):
+        return render_template("leaflets/print.html", leaflet=item, t=translation, size=size,
+                               body=markdown.render(body), peer_note_in_text=markdown.has_peer_note(body),
+                               out_of_date=services.is_out_of_date(item, translation),
+                               custom_when_to_call=when_to_call(lang))
 
 
 @allow(ANYONE)
@@ -95,26 +101,43 @@ def share(leaflet_id: int, lang: str):
 
 @allow(STAFF)
 def board():
-    return render_template("leaflets/board.html", board=services.board(), labels=services.STATUS_LABELS)
+    return render_template("leaflets/board.html", board=services.board(current_user.read_languages),
+                           labels=services.STATUS_LABELS)
+
+
+def _leaflet_form(item) -> LeafletForm:
+    """A new leaflet starts from its title, in her language by default; an existing one's titles
+    are changed with its texts, so its form has no title."""
+    form = LeafletForm(obj=item) if request.method == "GET" else LeafletForm()
+    form.topic_ids.choices = topic_choices(current_user.read_languages)
+    if item is None:
+        if request.method == "GET":
+            form.source_language.data = str(get_locale())
+        return form
+    del form.title
+    form.slug.description = _("It is part of the leaflet's web address. Short links and printed leaflets "
+                              "keep working when you change it.")
+    if request.method == "GET":
+        form.subjects.data, form.topic_ids.data = item.subject_list, [t.id for t in item.topics]
+    return form
 
 
 @allow(STAFF)
 def settings(slug: str | None):
     item = _leaflet(slug) if slug else None
-    form = LeafletForm(obj=item) if request.method == "GET" else LeafletForm()
-    if request.method == "GET" and item is not None:
-        form.subjects.data, form.topic_ids.data = item.subject_list, [t.id for t in item.topics]
-    form.topic_ids.choices = topic_choices(current_user.read_languages)
+    form = _leaflet_form(item)
 
     def _save():
         return services.save_leaflet(item, form.slug.data, form.subjects.data or [], form.topic_ids.data or [],
-                                     form.source_language.data, by=current_user)
+                                     form.source_language.data, by=current_user,
+                                     title=form.title.data if item is None else None)
 
     done, status, saved = submit(form, _save)
     if done:
         flash(_("Saved."), "success")
         return redirect(url_for("leaflets.edit", slug=saved.slug, lang=saved.source_language))
-    return render_template("leaflets/settings.html", form=form, leaflet=item), status
+    title = services.title_for(item, current_user.read_languages) if item else None
+    return render_template("leaflets/settings.html", form=form, leaflet=item, title=title), status
 
 
 @allow(STAFF)
@@ -139,7 +162,8 @@ def edit(slug: str, lang: str):
         return redirect(url_for("leaflets.edit", slug=slug, lang=lang))
     source = item.source if lang != item.source_language else None
     return render_template("leaflets/edit.html", form=form, leaflet=item, lang=lang, translation=translation,
-                           source=source, state=services.status(item, translation), labels=services.STATUS_LABELS), status
+                           source=source, state=services.status(item, translation), labels=services.STATUS_LABELS,
+                           title=services.title_for(item, current_user.read_languages)), status
 
 
 @allow(STAFF)
@@ -155,4 +179,5 @@ def history(slug: str, lang: str):
     translation = _leaflet(slug).translation(lang) or abort(404)
     revisions = db.session.scalars(db.select(LeafletRevision).where(LeafletRevision.translation_id == translation.id)
                                    .order_by(LeafletRevision.number.desc())).all()
-    return render_template("leaflets/history.html", translation=translation, revisions=revisions, slug=slug)
+    return render_template("leaflets/history.html", translation=translation, revisions=revisions, slug=slug,
+                           title=services.title_for(translation.leaflet, [translation.language]))

@@ -313,7 +313,7 @@ def test_translation_has_its_source_front_matter_and_sources(slug, code):
     lines = [line for line in sources[1].splitlines() if line.strip()]
     source_lines = [line for line in source_body.split("\n## Sources\n", 1)[1].splitlines() if line.strip()]
     assert [URL.findall(line) for line in lines] == [URL.findall(line) for line in source_lines]
-    for line, source_line in zip(lines, source_lines):
+    for line, source_line in zip(lines, source_lines, strict=True):
         assert line.startswith("- ")
         assert (VIA_COPY[code] in line) == (VIA_COPY["en"] in source_line), line
 

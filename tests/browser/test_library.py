@@ -65,3 +65,57 @@ def test_hold_lend_return_and_the_next_mother_is_told(visitor, db):
     assert "Your book is waiting for you" in page.content() or "Ваша книга" in page.content()
     visitor.go("/library/mine")
     assert "Начало жизни" in page.content()
+
+
+ARABIC_ITEM = ("تغذية الرضع وصغار الأطفال: البطاقات الاستشارية "
+               "(The Community Infant & Young Child Feeding Counselling Package)")
+
+
+def test_a_mothers_library_page_starts_with_what_she_can_borrow(visitor, app, db):
+    from babel.dates import format_date
+    from flask_babel import force_locale, gettext
+
+    page = visitor.page
+    amal = make_user("facilitator", name="Amal", email="amal@example.org", language="ar")
+    huda = make_user("mother", name="Huda", email="huda@example.org", language="ar", other_languages="he")
+    rahat = make_group(amal, name="حلقة الرضاعة في رهط", place="Rahat", languages=["ar"])
+    arad = make_group(amal, name="Молодые мамы Арада", place="Arad", languages=["ru", "he"])
+    add_members(rahat, huda)
+    make_copy(make_book("The Womanly Art of Breastfeeding"), rahat, "RA-001")  # sorts first by title
+    make_copy(make_book("המדריך הישראלי להנקה", language="he", authors="עינת טלמון"), rahat, "RA-002")
+    make_copy(make_book(ARABIC_ITEM, language="ar", authors=""), rahat, "RA-003")
+    make_copy(make_book("Начало жизни", language="ru", authors="Евгений Комаровский"), arad, "AR-001")
+    make_book("Bésame mucho", language="es", authors="Carlos González")
+    loan = c.checkout("RA-001", rahat, huda, by=amal)
+    with force_locale("ar"):
+        library, my_books = gettext("Library"), gettext("My books")
+
+    sign_in(visitor, huda)
+    assert visitor.html_dir == "rtl"
+    page.locator("nav").get_by_role("link", name=library, exact=True).click()
+    visitor.check()
+    first = page.locator("main .card-title").first
+    assert first.inner_text() == ARABIC_ITEM
+    assert first.get_attribute("lang") is None and first.locator("a").get_attribute("lang") == "ar"
+    hers = page.locator("section.library-hers")
+    assert hers.locator(".card-title").all_inner_texts() == [ARABIC_ITEM, "המדריך הישראלי להנקה",
+                                                             "The Womanly Art of Breastfeeding"]
+    rest = page.locator("section.library-elsewhere")
+    assert rest.locator(".card-title").all_inner_texts() == ["Начало жизни", "Bésame mucho"]
+    visitor.screenshot("library-mother-ar")
+
+    page.locator("nav").get_by_role("link", name=my_books, exact=True).click()
+    visitor.check()
+    assert "The Womanly Art of Breastfeeding" in page.locator("main").inner_text()
+    assert format_date(loan.due_day, "full", locale="ar") in page.locator("main").inner_text()
+    assert loan.due_day.isoformat() not in page.content()
+    visitor.screenshot("library-mine-ar")
+
+    visitor.choose_language("en")  # her own choice, kept in her profile
+    assert format_date(loan.due_day, "full", locale="en") in page.locator("main").inner_text()
+    visitor.screenshot("library-mine-en")
+    page.locator("nav").get_by_role("link", name="Library", exact=True).click()
+    visitor.check()
+    assert "At your groups' libraries" in page.locator("main").inner_text()
+    assert "The rest of the catalogue" in page.locator("main").inner_text()
+    visitor.screenshot("library-mother-en")

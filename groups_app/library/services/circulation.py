@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -278,8 +279,10 @@ def _checkout(code: str, group: Group, mother: User, *, by: User, override: bool
     mine = open_loans(mother)
     limit = rules(group.id).max_loans
     if not override and len(mine) >= limit:
-        raise DomainError(_l("She already has %(count)s books, the most this library lends. Tick the override to lend anyway.",
-                             count=len(mine)), field="override")
+        raise DomainError(lazy_ngettext(
+            "She already has %(num)s book, the most this library lends. Tick the override to lend anyway.",
+            "She already has %(num)s books, the most this library lends. Tick the override to lend anyway.",
+            len(mine)), field="override")
     if not override and any(loan.overdue_at(now) for loan in mine):
         raise DomainError(_l("She has a book overdue. Tick the override to lend anyway."), field="override")
     loan = Loan(copy_id=copy.id, user_id=mother.id, out_at=now, due_at=now + timedelta(days=rules(group.id).loan_days),

@@ -11,8 +11,8 @@ from ...groups.models import Group
 from ..models import Book, Copy, Loan
 
 
-def loans_per_month(since: date) -> list[tuple[str, str, int]]:
-    """(group, YYYY-MM, loans) since a date, each loan in its month on the group's calendar."""
+def loans_per_month(since: date) -> list[tuple[str, date, int]]:
+    """(group, the month's first day, loans) since a date, each loan in its month on the group's calendar."""
     start = datetime.combine(since, time(), tzinfo=program_zone()).astimezone(UTC)  # SQLite compares UTC text
     rows = db.session.execute(
         select(Group.name, Group.timezone, Loan.out_at).join(Copy, Copy.id == Loan.copy_id)
@@ -20,7 +20,7 @@ def loans_per_month(since: date) -> list[tuple[str, str, int]]:
     ).all()
     counts: dict[tuple[str, str], int] = {}
     for name, where, out_at in rows:  # months counted here: SQLite and PostgreSQL name months differently
-        key = (name, f"{aware(out_at).astimezone(zone(where)):%Y-%m}")
+        key = (name, aware(out_at).astimezone(zone(where)).date().replace(day=1))
         counts[key] = counts.get(key, 0) + 1
     return sorted(((g, m, n) for (g, m), n in counts.items()), key=lambda r: (r[1], r[0]), reverse=True)
 

@@ -11,6 +11,7 @@ from ..core import audit
 from ..core.errors import DomainError
 from ..core.extension_points import ExtensionPoint
 from ..core.i18n import LANGUAGES
+from ..core.notify import notify
 from ..core.passwords import password_problem
 from ..core.permissions import ROLES
 from ..core.phones import InvalidPhoneNumber, e164_or_none, normalise_phone, phone_digits
@@ -77,6 +78,7 @@ def register(*, name: str, email: str | None, phone: str | None, language: str, 
     db.session.add(user)
     db.session.flush()
     audit.record("account.registered", actor=user, target=f"user:{user.id}")
+    notify(user, _l("Welcome to Mother to Mother"), "accounts/email/welcome.txt")  # in her language
     db.session.commit()
     return user
 

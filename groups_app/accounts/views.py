@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -33,7 +34,8 @@ def _sign_in(user, remember: bool) -> None:
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
-    form = RegisterForm(language=request.args.get("lang") or session.get("lang") or None)
+    # Preset to the language the page is shown in, whichever way it was chosen (her browser, the switcher).
+    form = RegisterForm(language=str(get_locale() or "he"))
 
     def _register():
         return services.register(name=form.name.data, email=form.email.data, phone=form.phone.data,

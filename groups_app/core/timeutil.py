@@ -7,7 +7,8 @@ set the clock (`set_clock(app, moment)`) and the server's own zone never matters
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import Flask, current_app, has_app_context
 
@@ -45,6 +46,18 @@ def zone(name: str | ZoneInfo | None) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return program_zone()
+
+
+@cache
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(name for name in available_timezones()
+                        if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/"))))
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    """Every place-named zone, the program's first: for a group's time zone."""
+    first = current_app.config.get("BABEL_DEFAULT_TIMEZONE", DEFAULT_ZONE) if has_app_context() else DEFAULT_ZONE
+    return [(first, first)] + [(name, name) for name in _zone_names() if name != first]
 
 
 def local_now(where: str | ZoneInfo | None = None) -> datetime:

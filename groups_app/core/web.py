@@ -1,9 +1,12 @@
 """The page shell every feature shares: error pages, and what every template may use."""
 from __future__ import annotations
 
+from babel.dates import format_skeleton, format_time
+from babel.lists import format_list
 from flask import Flask, render_template
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
 
 from ..extensions import db
 from . import permissions
@@ -14,6 +17,33 @@ from .i18n import LANGUAGES, direction
 def menu_links(user) -> list:
     """The menu for her (or a visitor), from every feature's contribution, by weight."""
     return sorted((link for links in nav_links.collect(user) for link in links), key=lambda link: link.weight)
+
+
+def listformat(items) -> Markup:
+    """A list as the reader's language writes one ("a, b and c", "أ وب وج"); items are escaped."""
+    items = [str(escape(item)) for item in items]
+    if not items:
+        return Markup("")
+    return Markup(format_list(items, locale=str(get_locale() or "he")))
+
+
+def language_names(codes) -> Markup:
+    """Language names, each in its own language and marked as such, as a list in the reader's language."""
+    spans = [Markup('<span lang="{0}" dir="{1}">{2}</span>').format(code, direction(code), LANGUAGES[code][0])
+             for code in codes if code in LANGUAGES]
+    if not spans:
+        return Markup("")
+    return Markup(format_list([str(span) for span in spans], locale=str(get_locale() or "he")))
+
+
+def monthformat(value) -> str:
+    """A month and its year in the reader's language: "December 2026", "ديسمبر 2026"."""
+    return format_skeleton("yMMMM", value, locale=str(get_locale() or "he"))
+
+
+def clock(value) -> str:
+    """A time of day (a `time`, no date or zone) in the reader's way: 17:00, 5:00 PM."""
+    return format_time(value, "short", locale=str(get_locale() or "he"))
 
 
 def register_error_pages(app: Flask) -> None:
@@ -34,6 +64,11 @@ def register_error_pages(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(listformat, "listformat")
+    app.add_template_filter(language_names, "language_names")
+    app.add_template_filter(clock, "clock")
+    app.add_template_filter(monthformat, "monthformat")
+
     @app.context_processor
     def inject():
         locale = str(get_locale() or "he")

@@ -1,10 +1,15 @@
 """iCalendar (RFC 5545) feeds of meetings, written with the icalendar package."""
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Alarm, Calendar, Event
@@ -20,18 +25,45 @@ from .models.meeting import REMINDERS
 from .permissions import can_see_home_address
 
 PRODID = "-//groups_app//Mother to Mother//EN"
+DEFAULT_REMINDER = "1d"
+
+
+@dataclass(frozen=True)
+class Feed:
+    """Her personal feed as the pages and the feed reader see it: her address and reminder."""
+
+    user: User
+    token: str
+    reminder: str
+
+
+def _default_token(user_id: int) -> str:
+    """Her address before she ever saves a choice: derived from the app's secret, so that showing
+    it writes nothing. A saved feed keeps it; "make a new address" replaces it with a random one."""
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"calendar-feed:{user_id}".encode(), hashlib.sha256).hexdigest()[:32]
+    return f"d{user_id}-{digest}"
 
 
 def existing_feed(user: User) -> CalendarFeed | None:
-    """Her personal feed if she has made one; reading never makes one."""
+    """Her saved feed row, if she has saved a choice; reading never makes one."""
     return db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
 
 
+def feed_of(user: User) -> Feed:
+    """Her feed: the saved one, or the default address with a reminder a day before. Writes nothing."""
+    row = existing_feed(user)
+    if row is not None:
+        return Feed(user, row.token, row.reminder)
+    return Feed(user, _default_token(user.id), DEFAULT_REMINDER)
+
+
 def feed_for(user: User) -> CalendarFeed:
-    """Her personal feed, made on first use (a POST, or a service call). Commits when it makes one."""
+    """Her saved feed, made on first save (a POST, or a service call), keeping the address she
+    was shown. Commits when it makes one."""
     feed = existing_feed(user)
     if feed is None:
-        feed = CalendarFeed(user_id=user.id, token=secrets.token_urlsafe(24), reminder="1d")
+        feed = CalendarFeed(user_id=user.id, token=_default_token(user.id), reminder=DEFAULT_REMINDER)
         db.session.add(feed)
         db.session.commit()
     return feed
@@ -54,8 +86,19 @@ def reset_feed(user: User, reminder: str) -> CalendarFeed:
     return set_reminder(user, reminder, new_address=True)
 
 
-def feed_owner(token: str) -> CalendarFeed | None:
-    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
+def feed_owner(token: str) -> Feed | None:
+    """Whose feed this address is: a saved feed's token, or a default address of someone who has
+    not saved one (once she has, only the saved token works)."""
+    row = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
+    if row is not None:
+        return Feed(row.user, row.token, row.reminder)
+    match = re.fullmatch(r"d(\d{1,12})-[0-9a-f]{32}", token or "")
+    if match is None:
+        return None
+    user = db.session.get(User, int(match.group(1)))
+    if user is None or existing_feed(user) is not None or not hmac.compare_digest(token, _default_token(user.id)):
+        return None
+    return Feed(user, token, DEFAULT_REMINDER)
 
 
 def meetings_of_member(user: User) -> list[Meeting]:

@@ -48,7 +48,8 @@ class GroupForm(BaseForm):
     weekday = SelectField(_l("Day of the week"), choices=WEEKDAY_CHOICES, coerce=_int_or_none)
     start_time = TimeField(_l("Start time"), validators=[InputRequired(REQUIRED)])
     duration_minutes = IntegerField(_l("Length in minutes (60 to 120)"), default=90, validators=[InputRequired(REQUIRED)])
-    timezone = StringField(_l("Time zone"), default="Asia/Jerusalem", validators=[DataRequired(REQUIRED), Length(max=40)])
+    timezone = SelectField(_l("Time zone"), choices=[], validators=[DataRequired(REQUIRED)],
+                           description=_l("The group's dates and times are counted in this zone."))
     capacity = IntegerField(_l("Places (2 to 30)"), default=12, validators=[InputRequired(REQUIRED)])
     open = BooleanField(_l("Open to new members"), default=True)
     archived = BooleanField(_l("Archived (no longer meets)"))

@@ -9,3 +9,4 @@ POST = ["POST"]
 bp.add_url_rule("/", view_func=views.home)
 bp.add_url_rule("/notices/<int:notice_id>/read", view_func=views.read_notice, methods=POST)
 bp.add_url_rule("/coordinator/", view_func=views.coordinator)
+bp.add_url_rule("/favicon.ico", view_func=views.favicon)

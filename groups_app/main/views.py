@@ -1,7 +1,7 @@
 """The home page, which routes each role to its work, and the coordinator's overview."""
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 
 from ..accounts.forms import ROLE_LABELS
@@ -32,3 +32,10 @@ def coordinator():
     overview = services.program_overview()
     return render_template("main/coordinator.html", overview=overview, role_labels=ROLE_LABELS,
                            language_labels=LANGUAGE_LABELS)
+
+
+@allow(ANYONE)
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says; answer with the icon, cached a week."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=7 * 24 * 3600)

@@ -24,19 +24,34 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def live_server(_session_app, tmp_path_factory):
-    """The same database as the other tests, CSRF on, served by a thread."""
+def live_app(_session_app, tmp_path_factory):
+    """The app the browser talks to: the same database as the other tests, CSRF on."""
     app = make_test_app(
         _session_app.config["SQLALCHEMY_DATABASE_URI"],
         str(tmp_path_factory.mktemp("live-instance")),
         WTF_CSRF_ENABLED=True,
     )
-    app.config["OUTBOX_DIR"] = _session_app.config["OUTBOX_DIR"]
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["OUTBOX_DIR"] = str(tmp_path_factory.mktemp("live-outbox"))
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The live app served by a thread."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+@pytest.fixture
+def live_outbox(live_app):
+    """The mail the live app wrote during this test (the folder is emptied first)."""
+    folder = Path(live_app.config["OUTBOX_DIR"])
+    for old in folder.glob("*.eml"):
+        old.unlink()
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -71,7 +71,8 @@ def test_template_holds_every_string_in_the_code():
     found = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map=method_map, keywords={"_": None, "gettext": None, "ngettext": (1, 2), "_l": None,
-                                                     "lazy_gettext": None}
+                                                     "lazy_gettext": None, "lazy_ngettext": (1, 2),
+                                                     "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
     ):
         found.add(message if isinstance(message, str) else message[0])
     assert found - {_singular(i) for i in _template_ids()} == set()
@@ -112,3 +113,8 @@ def test_server_error_page_is_translated_and_rolls_back(app, client, monkeypatch
     assert response.status_code == 500
     html = response.get_data(as_text=True)
     assert 'dir="rtl"' in html and "Something went wrong on our side" not in html
+
+
+def test_a_field_without_help_or_error_points_to_no_description(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert 'aria-describedby="None"' not in html and 'aria-describedby=""' not in html

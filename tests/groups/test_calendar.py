@@ -1,4 +1,5 @@
 """Calendar feeds, checked with an independent parser (vobject) as well as by their text."""
+import re
 from datetime import timedelta
 
 import vobject
@@ -122,10 +123,25 @@ def test_looking_at_calendar_pages_creates_no_feed(app, client, db):
     add_members(group, mother)
     meeting = meeting_service.upcoming([group.id])[group.id][0]
     login(client, mother)
-    page = client.get("/account/calendar")
-    assert page.status_code == 200 and 'id="feed-url"' not in page.get_data(as_text=True)
+    page = client.get("/account/calendar").get_data(as_text=True)
+    shown = re.search(r'id="feed-url" type="text" readonly value="([^"]+)"', page).group(1)
+    assert re.search(r'<input checked[^>]*value="1d"|value="1d"[^>]*checked', page)  # the default reminder, chosen
     assert client.get(f"/meetings/{meeting.id}/calendar.ics").status_code == 200
     assert db.session.scalar(select(func.count(CalendarFeed.id))) == 0
+    # The address she was shown works at once, with the default reminder, before she saves anything.
+    path = shown.split("://", 1)[1].split("/", 1)[1]
+    feed = _parse(client.get("/" + path).data)
+    assert feed.vevent_list and all(e.valarm.trigger.value == timedelta(days=-1) for e in feed.vevent_list)
     assert client.post("/account/calendar", data={"reminder": "1h", "action": "save"}).status_code == 302
-    assert 'id="feed-url"' in client.get("/account/calendar").get_data(as_text=True)
+    assert shown in client.get("/account/calendar").get_data(as_text=True)  # saving keeps her address
     assert db.session.scalar(select(func.count(CalendarFeed.id))) == 1
+
+
+def test_a_default_address_is_refused_when_forged_or_replaced(app, client):
+    mother, other = make_mother(), make_mother()
+    default = feeds.feed_of(mother).token
+    forged = f"d{other.id}-" + default.split("-", 1)[1]
+    assert client.get(f"/calendar/{forged}.ics").status_code == 404
+    assert client.get(f"/calendar/{default}.ics").status_code == 200
+    feeds.reset_feed(mother, "1d")
+    assert client.get(f"/calendar/{default}.ics").status_code == 404

@@ -39,3 +39,10 @@ def test_overview_page_runs_a_fixed_number_of_queries(app, client, db):
         make_mother(language="ar", locality_id=localities[n % 10].id)
     with assert_max_queries(db.engine, 8):
         assert client.get("/coordinator/").status_code == 200
+
+
+def test_favicon_is_served_to_every_first_visit(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.mimetype == "image/vnd.microsoft.icon"
+    assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    assert "max-age" in response.headers["Cache-Control"]

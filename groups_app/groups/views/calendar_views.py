@@ -64,8 +64,8 @@ def meeting_calendar(meeting_id: int):
 @allow(SIGNED_IN)
 def calendar_settings():
     no_store()
-    feed = feeds.existing_feed(current_user)  # made by the first save, never by a GET
-    form = CalendarForm(reminder=feed.reminder) if request.method == "GET" and feed else CalendarForm()
+    feed = feeds.feed_of(current_user)  # her address at once; the first save keeps it, a GET writes nothing
+    form = CalendarForm(reminder=feed.reminder) if request.method == "GET" else CalendarForm()
 
     def _save():
         reset = request.form.get("action") == "reset"
@@ -78,6 +78,6 @@ def calendar_settings():
     done, status, _result = submit(form, _save)
     if done:
         return redirect(url_for("groups.calendar_settings"))
-    url = url_for("groups.personal_calendar", token=feed.token, _external=True) if feed else None
+    url = url_for("groups.personal_calendar", token=feed.token, _external=True)
     return render_template("groups/calendar_settings.html", form=form, feed_url=url,
-                           webcal_url="webcal://" + url.split("://", 1)[1] if url else None), status
+                           webcal_url="webcal://" + url.split("://", 1)[1]), status

@@ -14,6 +14,7 @@ from ...core.i18n import LANGUAGES
 from ...core.permissions import ANYONE, allow, ensure, owner, role
 from ...core.places import locality_choices
 from ...core.security import no_store
+from ...core.timeutil import zone_choices
 from ...extensions import db
 from ..forms import WEEKDAY_NAMES, AddMemberForm, GroupForm, MeetingTimeForm, ScheduleForm
 from ..permissions import can_facilitate, can_see_home_address
@@ -63,6 +64,9 @@ def past_meetings(group_id: int):
 
 def _group_form(form: GroupForm) -> GroupForm:
     form.locality_id.choices = [("", _("Choose a locality"))] + locality_choices()
+    form.timezone.choices = zone_choices()
+    if not form.is_submitted() and not form.timezone.data:
+        form.timezone.data = form.timezone.choices[0][0]  # the program's zone
     facilitators = db.session.scalars(
         select(User).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == "facilitator").order_by(User.name)
     ).all()

@@ -142,13 +142,31 @@ KINDS: dict[str, Kind] = {
 }
 UNKNOWN = _l("%(actor)s did something the log has no words for yet (%(action)s).")
 
+audit_kinds = ExtensionPoint(
+    "accounts.audit_kinds",
+    "kinds() -> (area, area label, {action: Kind}): the actions a feature records, in words",
+)
+
+
+def all_areas() -> dict[str, Any]:
+    return {**AREAS, **{area: label for area, label, _kinds in audit_kinds.collect()}}
+
+
+def all_kinds() -> dict[str, Kind]:
+    """Every action in words: the ones above and those the features connected to `audit_kinds`."""
+    kinds = dict(KINDS)
+    for _area, _label, more in audit_kinds.collect():
+        kinds.update(more)
+    return kinds
+
 
 def kind_choices() -> list[SelectChoice]:
     """The filter's choices: any kind, then every kind by area, in the reader's language."""
     choices = [SelectChoice("", _("All kinds of event"))]
-    for area, area_label in AREAS.items():
+    kinds = all_kinds()
+    for area, area_label in all_areas().items():
         choices += [SelectChoice(action, str(kind.label), optgroup=str(area_label))
-                    for action, kind in KINDS.items() if kind.area == area]
+                    for action, kind in kinds.items() if kind.area == area]
     return choices
 
 
@@ -255,7 +273,7 @@ def describe(event: AuditEvent, names: dict | None = None) -> Markup:
     """The event as one sentence in the reader's language, its names linked to their pages."""
     names = names_for([event]) if names is None else names
     values = _values(event, names)
-    kind = KINDS.get(event.action)
+    kind = all_kinds().get(event.action)
     template = UNKNOWN if kind is None else kind.sentence
     if kind is not None and kind.use_other is not None and kind.use_other(event, values):
         template = kind.other

@@ -12,7 +12,7 @@ from .services.catalogue import SUBJECTS
 
 
 class BookForm(BaseForm):
-    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    title = StringField(_l("Book title"), validators=[DataRequired(REQUIRED), Length(max=300)])
     authors = StringField(_l("Authors"), validators=[Length(max=300)])
     language = SelectField(_l("Language"), choices=language_choices)
     isbn = StringField(_l("ISBN (if the book has one)"), validators=[Length(max=20)], render_kw={"dir": "ltr", "inputmode": "numeric"})

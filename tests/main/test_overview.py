@@ -46,3 +46,23 @@ def test_favicon_is_served_to_every_first_visit(client):
     assert response.status_code == 200 and response.mimetype == "image/vnd.microsoft.icon"
     assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO header
     assert "max-age" in response.headers["Cache-Control"]
+
+
+def test_home_page_shows_led_and_member_groups_under_their_headings_and_no_work_for_a_mother(client, db):
+    from tests.conftest import add_members, login, make_group, make_mother, make_user
+
+    leader = make_user("facilitator", "mother", name="Amal")
+    led = make_group(leader, name="Group she leads")
+    other = make_group(make_user("facilitator"), name="Group she belongs to")
+    add_members(other, leader)
+    login(client, leader)
+    html = client.get("/").get_data(as_text=True)
+    assert html.index("Groups I lead") < html.index("Group she leads") < html.index("My groups") < html.index(
+        "Group she belongs to")
+    assert html.count("Group she leads") == 1 and "Your work" in html
+    client.post("/logout")
+    mother = make_mother(name="Noa")
+    add_members(led, mother)
+    login(client, mother)
+    html = client.get("/").get_data(as_text=True)
+    assert "Group she leads" in html and "Your work" not in html and "Groups I lead" not in html

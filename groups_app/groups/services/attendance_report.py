@@ -110,7 +110,7 @@ def attendance_report(month: date, locality_id: int | None = None, language: str
 
 CSV_COLUMNS = (
     _l("Group"), _l("Locality"), _l("Meetings"), _l("Attendances"), _l("Distinct mothers"), _l("First-time attendees"),
-    lazy_pgettext("mother's stage", "Pregnant"), lazy_pgettext("mother's stage", "Breastfeeding"), _l("Regulars"),
+    lazy_pgettext("heading over a number of mothers", "Pregnant"), lazy_pgettext("heading over a number of mothers", "Breastfeeding"), _l("Regulars"),
 )
 
 

@@ -1,0 +1,20 @@
+"""Home visits ("Mom to Mom"): referrals, volunteers and their training, cases, weekly visits,
+concerns, supervision, and the figures the program reports."""
+from __future__ import annotations
+
+from flask import Flask
+
+from ..accounts.audit_log import audit_kinds, audit_subjects
+from ..core.extension_points import home_section, nav_links, work_card
+from . import audit_names, commands, home, models  # noqa: F401  (models: the tables exist for every app)
+from .blueprint import bp
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.cli.add_command(commands.cli)
+    audit_subjects.connect(app, audit_names.names)
+    audit_kinds.connect(app, audit_names.kinds)
+    nav_links.connect(app, home.menu)
+    home_section.connect(app, home.sections)
+    work_card.connect(app, home.work_cards)

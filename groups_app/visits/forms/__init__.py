@@ -1,0 +1,1 @@
+"""The home-visit forms, one module per area."""

@@ -1,0 +1,1 @@
+"""The home-visit rules: plain functions that take the acting user, one module per area."""

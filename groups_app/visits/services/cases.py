@@ -1,0 +1,304 @@
+"""Cases: who sees what of one, the weeks without a visit, changing and closing one, and the link to groups."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, func, select
+from sqlalchemy.orm import joinedload, lazyload
+
+from ...accounts.models import User
+from ...core import audit
+from ...core.errors import DomainError, NotAllowed
+from ...core.mail import public_url
+from ...core.notify import notify
+from ...core.timeutil import today
+from ...extensions import db
+from ...groups.models import Attendance, Group, Meeting
+from ..forms.cases import CLOSE_REASON_LABELS
+from ..models import CLOSE_REASONS, Case, VisitLog, Volunteer
+from ..permissions import is_coordinator, is_supervisor, require_case_access, require_coordinator
+from .area import NearbyGroup, nearest_groups
+
+QUIET_WEEKS = 2  # this many weeks without a visit and the coordinator is alerted
+PER_PAGE = 25
+
+
+def first_name(name: str | None) -> str:
+    """What a volunteer and a mother call each other: the first word of the name."""
+    words = (name or "").split()
+    return words[0] if words else ""
+
+
+def page_link(endpoint: str, **values) -> str:
+    """A link for a notice or an email, built from PUBLIC_URL (never from the Host a request names)."""
+    return public_url(endpoint, **values)
+
+
+def baby_age(case: Case) -> str:
+    """The baby's age, or when she is due, as a sentence in the reader's language."""
+    born, on = case.baby_birth_date, today()
+    if born is None:
+        return _("Due on %(date)s.", date=format_date(case.due_date, "long")) if case.due_date else ""
+    weeks = (on - born).days // 7
+    if weeks < 13:
+        return ngettext("Born on %(date)s: %(num)d week old.", "Born on %(date)s: %(num)d weeks old.", max(weeks, 0),
+                        date=format_date(born, "long"))
+    months = (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
+    return ngettext("Born on %(date)s: %(num)d month old.", "Born on %(date)s: %(num)d months old.", months,
+                    date=format_date(born, "long"))
+
+
+def sees_everything(user, case: Case) -> bool:
+    """Coordinators and the case's supervisor see the referral's details; the volunteer sees what
+    she needs for her visits."""
+    return is_coordinator(user) or is_supervisor(user, case)
+
+
+def view_case(case: Case, *, by: User) -> None:
+    """Reading a case is written to the audit log, like every change."""
+    require_case_access(by, case)
+    audit.record("case.viewed", actor=by, target=f"case:{case.id}")
+    db.session.commit()
+
+
+# ---- the weeks without a visit -----------------------------------------------------------------
+
+@dataclass
+class Progress:
+    visits: int = 0
+    last_visit: date | None = None
+
+
+def progress(case_ids) -> dict[int, Progress]:
+    """Visits so far and the last one, for many cases in one query."""
+    ids = list(case_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(VisitLog.case_id, func.count(VisitLog.id), func.max(VisitLog.visited_on))
+        .where(VisitLog.case_id.in_(ids)).group_by(VisitLog.case_id)
+    ).all()
+    found = {case_id: Progress(count, last) for case_id, count, last in rows}
+    return {case_id: found.get(case_id, Progress()) for case_id in ids}
+
+
+def weeks_without_visit(case: Case, last_visit: date | None, on: date | None = None) -> int:
+    """Whole weeks since the last visit (or since the match, before the first one)."""
+    if case.matched_on is None:
+        return 0
+    end = case.closed_on if case.status == "closed" and case.closed_on else (on or today())
+    since = max(last_visit, case.matched_on) if last_visit else case.matched_on
+    return max(0, (end - since).days // 7)
+
+
+@dataclass
+class Week:
+    starts: date
+    ends: date
+    visits: int
+
+
+def schedule(case: Case, visits: list[VisitLog], on: date | None = None) -> list[Week]:
+    """The case's weeks from the match, newest first, each with its visits; the week under way counts too."""
+    if case.matched_on is None:
+        return []
+    end = case.closed_on if case.status == "closed" and case.closed_on else (on or today())
+    weeks = []
+    start = case.matched_on
+    while start <= end:
+        stop = start + timedelta(days=6)
+        weeks.append(Week(start, stop, sum(1 for v in visits if start <= v.visited_on <= stop)))
+        start = stop + timedelta(days=1)
+    return weeks[::-1]
+
+
+def missed_weeks(weeks: list[Week], on: date | None = None) -> int:
+    """Weeks that are over and had no visit."""
+    on = on or today()
+    return sum(1 for week in weeks if week.ends < on and week.visits == 0)
+
+
+def _last_visits():
+    return (select(VisitLog.case_id, func.max(VisitLog.visited_on).label("last"))
+            .group_by(VisitLog.case_id).subquery())
+
+
+def _with_people(query):
+    """Cases with their mother, volunteer, supervisor and locality in the same query."""
+    return query.options(joinedload(Case.mother).lazyload(User.roles), joinedload(Case.supervisor).lazyload(User.roles),
+                         joinedload(Case.volunteer).lazyload(Volunteer.enrolments),
+                         joinedload(Case.volunteer).joinedload(Volunteer.user).lazyload(User.roles))
+
+
+def quiet_cases(supervisor: User | None = None, limit: int = 20) -> list[tuple[Case, int]]:
+    """Active cases with two weeks or more without a visit, the longest first, with the weeks: one query."""
+    last = _last_visits()
+    since = func.coalesce(last.c.last, Case.matched_on, type_=Date)
+    query = (select(Case, last.c.last).outerjoin(last, last.c.case_id == Case.id)
+             .where(Case.status == "active", since <= today() - timedelta(weeks=QUIET_WEEKS))
+             .order_by(since, Case.id).limit(limit))
+    if supervisor is not None:
+        query = query.where(Case.supervisor_id == supervisor.id)
+    rows = db.session.execute(_with_people(query)).unique().all()
+    return [(case, weeks_without_visit(case, last_visit)) for case, last_visit in rows]
+
+
+def volunteer_cases(user: User) -> list[tuple[Case, Progress]]:
+    """Her active mothers, each with her visits so far: two queries."""
+    cases = db.session.scalars(
+        _with_people(select(Case).join(Volunteer, Volunteer.id == Case.volunteer_id)
+                     .where(Volunteer.user_id == user.id, Case.status == "active").order_by(Case.matched_on))
+    ).unique().all()
+    found = progress(c.id for c in cases)
+    return [(case, found[case.id]) for case in cases]
+
+
+def mothers_case(user: User) -> Case | None:
+    """Her open case, if she has one."""
+    return db.session.scalars(
+        select(Case).where(Case.mother_id == user.id, Case.status != "closed").order_by(Case.opened_on.desc()).limit(1)
+    ).unique().first()
+
+
+def supervises_any(user: User) -> bool:
+    return db.session.scalar(select(Case.id).where(Case.supervisor_id == user.id, Case.status != "closed").limit(1)) \
+        is not None
+
+
+@dataclass
+class CaseFilters:
+    status: str | None = None
+    locality_id: int | None = None
+    volunteer_id: int | None = None
+
+
+def cases_page(filters: CaseFilters, page: int = 1):
+    """The coordinator's list of cases, filtered, a page at a time: a fixed number of queries."""
+    query = select(Case).order_by(Case.status == "closed", Case.opened_on.desc(), Case.id.desc())
+    if filters.status:
+        query = query.where(Case.status == filters.status)
+    if filters.locality_id:
+        query = query.where(Case.locality_id == filters.locality_id)
+    if filters.volunteer_id:
+        query = query.where(Case.volunteer_id == filters.volunteer_id)
+    pagination = db.paginate(_with_people(query), page=page, per_page=PER_PAGE, error_out=False)
+    return pagination, progress(c.id for c in pagination.items)
+
+
+def volunteer_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Volunteer.id, User.name).join(User, User.id == Volunteer.user_id)
+                              .order_by(User.name)).all()
+    return [(volunteer_id, name) for volunteer_id, name in rows]
+
+
+# ---- groups: her attendance, a group near her ----------------------------------------------------
+
+@dataclass
+class GroupAttendance:
+    meetings: int = 0
+    last: Meeting | None = None
+
+
+def group_attendance(case: Case) -> GroupAttendance:
+    """How many group meetings the mother came to, and the last one: one query."""
+    if case.mother_id is None:
+        return GroupAttendance()
+    row = db.session.execute(
+        select(Meeting, func.count(Attendance.id).over())
+        .join(Attendance, Attendance.meeting_id == Meeting.id)
+        .where(Attendance.user_id == case.mother_id).order_by(Meeting.starts_at.desc()).limit(1)
+        .options(lazyload(Meeting.topic), joinedload(Meeting.group).lazyload(Group.facilitator_links))
+    ).unique().first()
+    return GroupAttendance(row[1], row[0]) if row else GroupAttendance()
+
+
+def nearby_groups(case: Case, limit: int = 3) -> list[NearbyGroup]:
+    """Open groups that meet in one of her languages, the nearest first."""
+    languages = case.language_list or (case.mother.read_languages if case.mother else [])
+    return [near for near in nearest_groups(case.locality, languages, limit=limit * 5) if near.shares_language][:limit]
+
+
+def invite_to_group(case: Case, group: Group, *, by: User) -> None:
+    """Tell the mother, in her language, about a group near her, with a link to its page."""
+    require_coordinator(by)
+    if case.mother is None:
+        raise DomainError(_l("This mother has no account yet, so she cannot be sent a message."))
+    if group.archived:
+        raise DomainError(_l("This group no longer meets."), field="group_id")
+    notify(case.mother, _l("A group of mothers near you"), "visits/email/group_invite.txt",
+           link=page_link("groups.group_page", group_id=group.id), group=group)
+    audit.record("case.group_invited", actor=by, target=f"case:{case.id}", detail={"group": group.id})
+    db.session.commit()
+
+
+# ---- changing and closing a case ------------------------------------------------------------------
+
+def check_dates(birth: date | None, due: date | None, on: date | None = None) -> None:
+    """A case is for a baby born within the last year, or a mother expecting one."""
+    on = on or today()
+    if birth is None and due is None:
+        raise DomainError(_l("Please give the baby's birth date, or the due date."), field="baby_birth_date")
+    if birth is not None and birth > on:
+        raise DomainError(_l("The baby's birth date cannot be in the future."), field="baby_birth_date")
+    if birth is not None and birth <= on - timedelta(days=365):
+        raise DomainError(_l("The program is for babies under one year old; this birth date is more than a year ago."),
+                          field="baby_birth_date")
+    if birth is None and due is not None and not on - timedelta(days=30) <= due <= on + timedelta(days=300):
+        raise DomainError(_l("A due date is within the next ten months."), field="due_date")
+
+
+def update_case(case: Case, *, notes: str, baby_birth_date: date | None, due_date: date | None, by: User) -> None:
+    """Her supervisor or a coordinator changes the notes or the baby's dates."""
+    if not sees_everything(by, case):
+        raise NotAllowed(_l("Only the case's supervisor and coordinators can change it."))
+    if case.status == "closed":
+        raise DomainError(_l("This case is closed."))
+    if (baby_birth_date, due_date) != (case.baby_birth_date, case.due_date):
+        check_dates(baby_birth_date, due_date)
+    changed = [name for name, value in (("notes", notes), ("baby_birth_date", baby_birth_date), ("due_date", due_date))
+               if getattr(case, name) != value]
+    if not changed:
+        return
+    case.notes, case.baby_birth_date, case.due_date = notes, baby_birth_date, due_date
+    audit.record("case.updated", actor=by, target=f"case:{case.id}", detail={"fields": changed})
+    db.session.commit()
+
+
+def _close(case: Case, reason: str, note: str, on: date, by: User | None) -> None:
+    case.status, case.closed_on, case.close_reason, case.close_note = "closed", on, reason, note
+    audit.record("case.closed", actor=by, target=f"case:{case.id}", detail={"reason": reason})
+    if case.volunteer is not None:
+        notify(case.volunteer.user, _l("Your visits have come to an end"), "visits/email/case_closed.txt",
+               mother_name=first_name(case.mother.name if case.mother else ""), reason_label=CLOSE_REASON_LABELS[reason])
+
+
+def close_case(case: Case, reason: str, note: str, *, by: User) -> None:
+    require_coordinator(by)
+    if case.status == "closed":
+        raise DomainError(_l("This case is already closed."))
+    if reason not in CLOSE_REASONS:
+        raise DomainError(_l("Please choose why the case is closed."), field="reason")
+    if len(note) > 2000:
+        raise DomainError(_l("Please keep the note under 2,000 characters."), field="note")
+    _close(case, reason, note, today(), by)
+    db.session.commit()
+
+
+def close_ended() -> int:
+    """Close the active cases whose baby had her first birthday (run daily): how many were closed."""
+    on = today()
+    born_by = on.replace(year=on.year - 1) if not (on.month == 2 and on.day == 29) else on.replace(year=on.year - 1, day=28)
+    cases = db.session.scalars(
+        select(Case).where(Case.status == "active", Case.baby_birth_date <= born_by + timedelta(days=1))
+    ).unique().all()
+    closed = 0
+    for case in cases:
+        if case.ends_on is not None and case.ends_on <= on:
+            _close(case, "first_birthday", "", case.ends_on, None)
+            closed += 1
+    db.session.commit()
+    return closed

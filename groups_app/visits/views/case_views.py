@@ -1,0 +1,240 @@
+"""Cases: the coordinator's list, matching, a case's page, logging visits, concerns, closing."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...accounts.models import User
+from ...core.errors import DomainError
+from ...core.forms import refused, submit
+from ...core.http import page_number
+from ...core.permissions import allow, ensure, owner, role
+from ...core.places import locality_choices
+from ...core.security import no_store
+from ...core.timeutil import today
+from ...extensions import db
+from ...groups.models import Group
+from ..forms.cases import (
+    ABOUT_LABELS,
+    CLOSE_REASON_LABELS,
+    MOOD_LABELS,
+    TOPIC_LABELS,
+    AcknowledgeForm,
+    CaseForm,
+    CloseCaseForm,
+    ConcernForm,
+    InviteForm,
+    MatchForm,
+    VisitForm,
+)
+from ..forms.volunteers import CASE_STATUS_LABELS
+from ..models import Case, Concern, Volunteer
+from ..models.case import CASE_STATUSES
+from ..permissions import can_handle_concern, can_see_case, is_assigned_volunteer, is_coordinator
+from ..services import cases as case_service
+from ..services import concerns as concern_service
+from ..services import matching, visit_logs
+from ..services.referrals import SOURCE_LABELS
+
+COORDINATORS = role("coordinator")
+CASE_PEOPLE = owner("the case's volunteer, her supervisor and coordinators", "volunteer", "staff", "coordinator")
+HANDLERS = owner("the case's supervisor and coordinators", "staff", "coordinator")
+HER_VOLUNTEER = owner("the mother's volunteer", "volunteer")
+LABELS = {"status": CASE_STATUS_LABELS, "reasons": CLOSE_REASON_LABELS, "topics": TOPIC_LABELS, "moods": MOOD_LABELS,
+          "about": ABOUT_LABELS, "sources": SOURCE_LABELS}
+
+
+def _case(case_id: int) -> Case:
+    return db.session.get(Case, case_id) or abort(404)
+
+
+def _render(template: str, **context):
+    return render_template(template, labels=LABELS, first_name=case_service.first_name, baby_age=case_service.baby_age,
+                           **context)
+
+
+@allow(COORDINATORS)
+def cases():
+    no_store()
+    args = request.args
+    status = args.get("status") if args.get("status") in CASE_STATUSES else None
+    filters = case_service.CaseFilters(status, args.get("locality_id", type=int), args.get("volunteer_id", type=int))
+    pagination, progress = case_service.cases_page(filters, page_number())
+    return _render("visits/cases.html", pagination=pagination, progress=progress, filters=filters,
+                   localities=locality_choices(), volunteers=case_service.volunteer_choices(),
+                   weeks=case_service.weeks_without_visit, quiet=case_service.QUIET_WEEKS)
+
+
+@allow(role("volunteer"))
+def my_cases():
+    no_store()
+    mine = case_service.volunteer_cases(current_user)
+    return _render("visits/my_cases.html", mine=mine, weeks=case_service.weeks_without_visit,
+                   quiet=case_service.QUIET_WEEKS)
+
+
+@allow(CASE_PEOPLE)
+def case(case_id: int):
+    case = _case(case_id)
+    ensure(can_see_case(current_user, case), "not the case's volunteer, supervisor or a coordinator")
+    no_store()
+    case_service.view_case(case, by=current_user)
+    visits = visit_logs.visits_of(case)
+    weeks = case_service.schedule(case, visits)
+    everything = case_service.sees_everything(current_user, case)
+    coordinator = is_coordinator(current_user)
+    groups = case_service.nearby_groups(case) if coordinator and case.status != "closed" else []
+    invite = InviteForm()
+    invite.group_id.choices = [(near.group.id, near.group.name) for near in groups]
+    return _render(
+        "visits/case.html", case=case, visits=visits, weeks=weeks, missed=case_service.missed_weeks(weeks),
+        quiet_weeks=case_service.weeks_without_visit(case, visits[0].visited_on if visits else None),
+        everything=everything, coordinator=coordinator, volunteer=is_assigned_volunteer(current_user, case),
+        attendance=case_service.group_attendance(case) if everything else None, groups=groups, invite=invite,
+        concerns=concern_service.concerns_of(case), phone=matching.mother_phone(case),
+    )
+
+
+@allow(COORDINATORS)
+def match(case_id: int):
+    case = _case(case_id)
+    back = url_for("visits.case", case_id=case.id)
+    if case.status != "waiting":
+        return refused(DomainError(_("This case already has a volunteer.")), back=back)
+    no_store()
+    form = MatchForm()
+    form.supervisor_id.choices = [(None, _("Choose a staff member"))] + matching.supervisor_choices()
+    form.volunteer_id.validate_choice = False  # one not on the list is refused with the reason, below
+    if request.method == "GET":
+        case_service.view_case(case, by=current_user)
+        form.supervisor_id.data = current_user.id if current_user.has_role("staff") else None
+
+    def _assign():
+        volunteer = db.session.get(Volunteer, form.volunteer_id.data)
+        if volunteer is None:
+            raise DomainError(_("Please choose a volunteer from the list."), field="volunteer_id")
+        supervisor = db.session.get(User, form.supervisor_id.data) if form.supervisor_id.data else None
+        return matching.assign(case, volunteer, supervisor, by=current_user)
+
+    done, status, _result = submit(form, _assign)
+    if done:
+        flash(_("The volunteer is matched, and she and the mother are told."), "success")
+        return redirect(back)
+    candidates = matching.candidates(case)
+    form.volunteer_id.choices = [(c.volunteer.id, c.volunteer.user.name) for c in candidates]
+    return _render("visits/match.html", case=case, form=form, candidates=candidates), status
+
+
+@allow(HANDLERS)
+def edit_case(case_id: int):
+    case = _case(case_id)
+    ensure(case_service.sees_everything(current_user, case), "not the case's supervisor or a coordinator")
+    no_store()
+    form = CaseForm(obj=case)
+    done, status, _result = submit(form, lambda: case_service.update_case(
+        case, notes=form.notes.data or "", baby_birth_date=form.baby_birth_date.data, due_date=form.due_date.data,
+        by=current_user))
+    if done:
+        flash(_("The case is saved."), "success")
+        return redirect(url_for("visits.case", case_id=case.id))
+    return _render("visits/case_form.html", case=case, form=form), status
+
+
+@allow(COORDINATORS)
+def close_case(case_id: int):
+    case = _case(case_id)
+    back = url_for("visits.case", case_id=case.id)
+    if case.status == "closed":
+        return refused(DomainError(_("This case is already closed.")), back=back)
+    no_store()
+    form = CloseCaseForm()
+    done, status, _result = submit(form, lambda: case_service.close_case(
+        case, form.reason.data, (form.note.data or "").strip(), by=current_user))
+    if done:
+        flash(_("The case is closed."), "success")
+        return redirect(back)
+    return _render("visits/case_close.html", case=case, form=form, groups=case_service.nearby_groups(case)), status
+
+
+@allow(COORDINATORS)
+def invite_to_group(case_id: int):
+    case = _case(case_id)
+    back = url_for("visits.case", case_id=case.id)
+    group = db.session.get(Group, request.form.get("group_id", type=int) or 0)
+    try:
+        if group is None:
+            raise DomainError(_("Please choose a group."))
+        case_service.invite_to_group(case, group, by=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return refused(error, back=back)
+    flash(_("The mother is sent an invitation to %(group)s.", group=group.name), "success")
+    return redirect(back)
+
+
+@allow(HER_VOLUNTEER)
+def log_visit(case_id: int):
+    case = _case(case_id)
+    ensure(is_assigned_volunteer(current_user, case), "not the mother's volunteer")
+    no_store()
+    form = VisitForm()
+    if request.method == "GET":
+        if case.status != "active":
+            return refused(DomainError(_("This case is closed: no more visits can be logged.")),
+                           back=url_for("visits.case", case_id=case.id))
+        form.form_token.data = visit_logs.new_form_token()
+        form.visited_on.data = today()
+
+    def _log():
+        fields = visit_logs.VisitFields(form.visited_on.data, form.minutes.data, list(form.topics.data or []),
+                                        form.mood.data, form.notes.data or "")
+        return visit_logs.log_visit(case, fields, form.form_token.data or "", by=current_user)
+
+    done, status, _result = submit(form, _log)
+    if done:
+        flash(_("The visit is saved."), "success")
+        return redirect(url_for("visits.case", case_id=case.id))
+    return _render("visits/visit_form.html", case=case, form=form), status
+
+
+@allow(HER_VOLUNTEER)
+def raise_concern(case_id: int):
+    case = _case(case_id)
+    ensure(is_assigned_volunteer(current_user, case), "not the mother's volunteer")
+    no_store()
+    form = ConcernForm()
+    done, status, concern = submit(form, lambda: concern_service.raise_concern(
+        case, form.about.data, form.what.data or "", by=current_user))
+    if done:
+        flash(_("Your concern is sent."), "success")
+        return redirect(url_for("visits.case", case_id=case.id) + "#concerns-heading")
+    return _render("visits/concern_form.html", case=case, form=form), status
+
+
+@allow(HANDLERS)
+def concerns():
+    no_store()
+    show = request.args.get("show") if request.args.get("show") in ("open", "handled", "all") else "open"
+    pagination = concern_service.concerns_page(current_user, page_number(), show=show)
+    return _render("visits/concerns.html", pagination=pagination, show=show, overdue=concern_service.overdue)
+
+
+@allow(HANDLERS)
+def acknowledge_concern(concern_id: int):
+    concern = db.session.get(Concern, concern_id) or abort(404)
+    ensure(can_handle_concern(current_user, concern), "not the case's supervisor or a coordinator")
+    no_store()
+    if request.method == "GET":
+        case_service.view_case(concern.case, by=current_user)
+    form = AcknowledgeForm()
+    if concern.acknowledged_at is not None and form.is_submitted():
+        return refused(DomainError(_("This concern was already acknowledged.")),
+                       back=url_for("visits.acknowledge_concern", concern_id=concern.id))
+    done, status, _result = submit(form, lambda: concern_service.acknowledge(
+        concern, form.handled_how.data or "", by=current_user))
+    if done:
+        flash(_("The concern is acknowledged; the volunteer can see how it was handled."), "success")
+        return redirect(url_for("visits.concerns"))
+    return _render("visits/concern.html", concern=concern, case=concern.case, form=form,
+                   overdue=concern_service.overdue(concern), deadline=concern_service.ack_deadline(concern)), status

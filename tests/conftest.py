@@ -132,6 +132,14 @@ def make_user(*roles: str, name: str | None = None, language: str = "en", email:
     return user
 
 
+def deliver_mail(now=None):
+    """Send the queued mail now, as `flask mail send` would (to the outbox folder in tests), in the
+    test's app context; it commits what the test left pending, as the end of a request would."""
+    from groups_app.core.mail import deliver_due
+
+    return deliver_due(now=now)
+
+
 def make_mother(**fields) -> User:
     return make_user("mother", **fields)
 
@@ -145,16 +153,21 @@ def login(client, user: User, password: str = PASSWORD, remember: bool = False):
 
 @contextmanager
 def count_queries(engine):
-    """Counts the SQL statements run inside the block: `with count_queries(db.engine) as n: ...; n()`."""
+    """Counts the SQL statements run inside the block: `with count_queries(db.engine) as n: ...; n()`;
+    `n.statements` holds their text."""
     statements: list[str] = []
 
     def before(conn, cursor, statement, *args):
         if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK)", statement):
             statements.append(statement)
 
+    def counted() -> int:
+        return len(statements)
+
+    counted.statements = statements
     event.listen(engine, "before_cursor_execute", before)
     try:
-        yield lambda: len(statements)
+        yield counted
     finally:
         event.remove(engine, "before_cursor_execute", before)
 

@@ -1,12 +1,13 @@
-"""An admin's pages: people and their roles, and the audit log."""
+"""An admin's pages: people and their roles, the audit log, and mail that could not be sent."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core import audit
-from ..core.forms import submit
+from ..core import audit, mail
+from ..core.errors import DomainError
+from ..core.forms import refused, submit
 from ..core.http import page_number
 from ..core.permissions import ROLES, allow, role
 from ..extensions import db
@@ -48,3 +49,21 @@ def audit_log():
     days = by_day(pagination.items) if pagination else []
     return render_template("accounts/admin_audit.html", chosen=chosen, form=chosen.form, pagination=pagination,
                            days=days, identifier=identifier), 400 if chosen.bad else 200
+
+
+@allow(role("admin"))
+def failed_mail():
+    pagination = mail.failed_mail(page=page_number())
+    return render_template("accounts/admin_mail.html", pagination=pagination,
+                           max_attempts=current_app.config["MAIL_MAX_ATTEMPTS"])
+
+
+@allow(role("admin"))
+def retry_mail(mail_id: int):
+    message = db.session.get(mail.OutgoingMail, mail_id) or abort(404)
+    try:
+        mail.retry(message, by=current_user)
+    except DomainError as error:
+        return refused(error, back=url_for("accounts.failed_mail"))
+    flash(_("The message to %(address)s will be sent again in a moment.", address=message.to), "success")
+    return redirect(url_for("accounts.failed_mail"))

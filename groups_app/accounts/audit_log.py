@@ -93,6 +93,12 @@ KINDS: dict[str, Kind] = {
         _no_actor),
     "password.reset": Kind("accounts", _l("Password reset"), _l("%(actor)s set a new password with a reset link.")),
     "account.registered": Kind("accounts", _l("New account"), _l("%(actor)s created an account.")),
+    "account.register_existing": Kind(
+        "accounts", _l("Joining with a used address"),
+        _l("Someone tried to join with the email address of %(person)s; they were told by email.")),
+    "account.confirmed": Kind("accounts", _l("Joining finished"),
+                              _l("%(actor)s opened the link sent to their email address and finished joining.")),
+    "mail.retried": Kind("accounts", _l("Mail sent again"), _l("%(actor)s sent again a message that could not be sent.")),
     "profile.updated": Kind("accounts", _l("Profile changed"), _l("%(actor)s changed their profile.")),
     "role.granted": Kind("accounts", _l("Role given"), _l("%(actor)s gave %(person)s the role %(role)s.")),
     "role.removed": Kind("accounts", _l("Role taken away"), _l("%(actor)s took the role %(role)s from %(person)s.")),

@@ -9,11 +9,12 @@ from flask import current_app, render_template, session
 from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core import audit
 from ..core.errors import DomainError
-from ..core.mail import send_mail
+from ..core.mail import public_url, send_mail
 from ..core.passwords import password_problem
 from ..core.phones import e164_or_none, phone_digits
 from ..core.timeutil import aware, utcnow
@@ -109,7 +110,8 @@ def authenticate(identifier: str, password: str, address: str) -> User:
     if user is None:
         _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
         check_password_hash(_DUMMY_HASH, password)
-    ok = user is not None and check_password_hash(user.password_hash, password) and user.active
+    ok = (user is not None and check_password_hash(user.password_hash, password) and user.active
+          and not user.awaiting_confirmation)  # joined by email: she opens the link we sent first
     if not ok:
         db.session.rollback()
         _record_failure(identifier, address)
@@ -136,7 +138,11 @@ def load_session(token: str) -> User | None:
     """The user of a live session, or None when it ended, timed out or the account is off."""
     if not token:
         return None
-    row = db.session.get(UserSession, token_hash(token))
+    # One statement for the session, her account and her roles: every signed-in page pays it.
+    row = db.session.scalars(
+        select(UserSession).where(UserSession.token_hash == token_hash(token))
+        .options(joinedload(UserSession.user).joinedload(User.roles))
+    ).unique().first()
     if row is None:
         return None
     config = current_app.config
@@ -193,8 +199,11 @@ def _set_password(user: User, new: str) -> None:
     user.password_hash = hash_password(new)
 
 
-def request_password_reset(identifier: str, reset_url_for) -> None:
-    """Email a single-use link if the account exists and has an email. Says nothing either way."""
+def request_password_reset(identifier: str) -> None:
+    """Email a single-use link if the account exists and has an email. Says nothing either way.
+
+    The link is built from PUBLIC_URL, never from the Host of the request. The message is queued
+    in the same transaction as the token: both are kept, or neither. Commits."""
     user = find_by_identifier(identifier)
     audit.record("password.reset_requested", actor=user)
     if user is None or not user.email or not user.active:
@@ -207,11 +216,12 @@ def request_password_reset(identifier: str, reset_url_for) -> None:
             user_id=user.id, token_hash=token_hash(token), expires_at=utcnow() + timedelta(minutes=minutes)
         )
     )
-    db.session.commit()
     with force_locale(user.language):
         subject = str(_l("Reset your password"))
-        body = render_template("accounts/email/reset_password.txt", user=user, url=reset_url_for(token), minutes=minutes)
+        url = public_url("accounts.reset_password", token=token)
+        body = render_template("accounts/email/reset_password.txt", user=user, url=url, minutes=minutes)
     send_mail(user.email, subject, body)
+    db.session.commit()
 
 
 def _live_reset_token(token: str) -> PasswordResetToken | None:
@@ -236,6 +246,7 @@ def reset_password(token: str, new: str) -> User:
         select(PasswordResetToken).where(PasswordResetToken.user_id == row.user_id, PasswordResetToken.used_at.is_(None))
     ):
         other.used_at = now  # one reset spends every link that was sent
+    row.user.awaiting_confirmation = False  # the link reached her mailbox: the address is hers
     end_all_sessions(row.user)
     audit.record("password.reset", actor=row.user, target=f"user:{row.user_id}")
     db.session.commit()

@@ -8,6 +8,8 @@ GET_POST = ["GET", "POST"]
 POST = ["POST"]
 
 bp.add_url_rule("/register", view_func=views.register, methods=GET_POST)
+bp.add_url_rule("/register/check-email", view_func=views.check_email)
+bp.add_url_rule("/register/confirm/<token>", view_func=views.confirm_email, methods=GET_POST)
 bp.add_url_rule("/login", view_func=views.login, methods=GET_POST)
 bp.add_url_rule("/logout", view_func=views.logout, methods=POST)
 bp.add_url_rule("/password/forgot", view_func=views.forgot_password, methods=GET_POST)
@@ -20,3 +22,5 @@ bp.add_url_rule("/language", view_func=profile_views.set_language, methods=POST)
 bp.add_url_rule("/admin/users", view_func=admin_views.users)
 bp.add_url_rule("/admin/users/<int:user_id>", view_func=admin_views.user_roles, methods=GET_POST)
 bp.add_url_rule("/admin/audit", view_func=admin_views.audit_log)
+bp.add_url_rule("/admin/mail", view_func=admin_views.failed_mail)
+bp.add_url_rule("/admin/mail/<int:mail_id>/retry", view_func=admin_views.retry_mail, methods=POST)

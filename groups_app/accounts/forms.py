@@ -69,6 +69,11 @@ class LoginForm(BaseForm):
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
+class ConfirmEmailForm(BaseForm):
+    password = PasswordField(_l("Password"), validators=[InputRequired(REQUIRED)],
+                             render_kw={"autocomplete": "current-password"})
+
+
 class ForgotPasswordForm(BaseForm):
     identifier = StringField(_l("Email address"), validators=[DataRequired(REQUIRED)],
                              render_kw={"autocomplete": "email"})

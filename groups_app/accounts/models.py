@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -42,13 +43,19 @@ class User(UserMixin, db.Model):
     contact_by_sms: Mapped[bool] = mapped_column(Boolean, default=False)
     contact_by_phone: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Joined with an email address and has not yet opened the link sent to it: she cannot sign
+    # in until she does (or resets her password), so that joining tells nobody which addresses
+    # have accounts and nobody can use an address that is not theirs.
+    awaiting_confirmation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     locality: Mapped[Locality | None] = relationship()
+    # Loaded when asked: the signed-in user's come with her session (accounts.auth.load_session),
+    # lists that show roles ask for them (selectinload); a facilitator named on a page costs nothing.
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user",
         cascade="all, delete-orphan",
-        lazy="selectin",
+        lazy="select",
         foreign_keys="UserRole.user_id",
     )
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -65,6 +66,10 @@ def delete_account():
 
 @allow(ANYONE)
 def set_language():
+    # No CSRF token (see accounts/__init__.py); a form posted from another site is still refused.
+    origin = request.headers.get("Origin")
+    if origin and urlsplit(origin).netloc != request.host:
+        abort(400)
     lang = request.form.get("lang", "")
     try:
         services.set_language(current_user, lang)

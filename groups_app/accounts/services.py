@@ -1,21 +1,27 @@
-"""Registration, the profile a mother controls, roles, her data export and account deletion."""
+"""Registration (and finishing it by email), the profile a mother controls, roles, her data export and account deletion."""
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from flask import current_app, render_template
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash
 
 from ..core import audit
 from ..core.errors import DomainError
 from ..core.extension_points import ExtensionPoint
 from ..core.i18n import LANGUAGES
+from ..core.mail import public_url, send_mail
 from ..core.notify import notify
 from ..core.passwords import password_problem
 from ..core.permissions import ROLES
 from ..core.phones import InvalidPhoneNumber, e164_or_none, normalise_phone, phone_digits
-from ..core.timeutil import today
+from ..core.timeutil import today, utcnow
 from ..extensions import db
 from .auth import end_all_sessions, hash_password, normalise_email
 from .models import User, UserRole
@@ -48,8 +54,15 @@ def _phone_taken(phone: str, but: User | None = None) -> bool:
 PHONE_TAKEN = _l("An account with this phone number already exists. You can sign in or reset the password.")
 
 
-def register(*, name: str, email: str | None, phone: str | None, language: str, password: str) -> User:
-    """A new account with the mother role. Commits."""
+def register(*, name: str, email: str | None, phone: str | None, language: str, password: str) -> User | None:
+    """A new account with the mother role. Commits.
+
+    Joined with an email address, the account waits until she opens the link mailed to it
+    (`confirm_email`); joined with a phone number alone it is ready at once (we cannot send
+    text messages yet). An email address that has an account already gets no second one and no
+    error either: its owner is mailed instead and None is returned, so that the page answers as
+    for a new account and tells nobody which addresses have accounts.
+    """
     name = (name or "").strip()
     email, phone = normalise_email(email), _phone(phone)
     if not name:
@@ -58,27 +71,106 @@ def register(*, name: str, email: str | None, phone: str | None, language: str, 
         raise DomainError(_l("Please give an email address or a phone number."), field="email")
     if language not in LANGUAGES:
         raise DomainError(_l("Please choose a language from the list."), field="language")
-    if email and db.session.scalar(select(User.id).where(User.email == email)):
-        raise DomainError(_l("An account with this email address already exists. You can sign in or reset the password."), field="email")
     if phone and _phone_taken(phone):
         raise DomainError(PHONE_TAKEN, field="phone")
     problem = password_problem(password, name, email, phone, phone_digits(phone))
     if problem:
         raise DomainError(problem, field="password")
+    owner = db.session.scalar(select(User).where(User.email == email)) if email else None
+    password_hash = hash_password(password)  # for an address taken too: the time taken tells nothing
+    if owner is not None:
+        _tell_owner(owner)
+        db.session.commit()
+        return None
     user = User(
         name=name,
         email=email,
         phone=phone,
         language=language,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         contact_by_email=bool(email),
         contact_by_sms=bool(phone) and not email,
+        awaiting_confirmation=bool(email),
     )
     user.roles.append(UserRole(role="mother"))
     db.session.add(user)
     db.session.flush()
     audit.record("account.registered", actor=user, target=f"user:{user.id}")
-    notify(user, _l("Welcome to Mother to Mother"), "accounts/email/welcome.txt")  # in her language
+    # The welcome on her home page; by email she gets the link to finish joining instead.
+    notify(user, _l("Welcome to Mother to Mother"), "accounts/email/welcome.txt", email=False)  # in her language
+    if email:
+        _mail_confirmation(user)
+    db.session.commit()
+    return user
+
+
+# ---- finishing an email registration --------------------------------------------------------
+
+class _ClockSigner(TimestampSigner):
+    """Signs with the app's one clock, so that a link's age is counted as every other time is."""
+
+    def get_timestamp(self) -> int:
+        return int(utcnow().timestamp())
+
+
+def _confirmation_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="accounts.confirm-email", signer=_ClockSigner)
+
+
+def _email_key(email: str | None) -> str:
+    """The link names the address by a hash: no email address in logs of visited links."""
+    return hashlib.sha256((email or "").encode()).hexdigest()[:16]
+
+
+def _mail_confirmation(user: User) -> None:
+    """Queue, in her language, the welcome with the link that finishes joining."""
+    token = _confirmation_serializer().dumps({"user": user.id, "email": _email_key(user.email)})
+    days = current_app.config["CONFIRM_EMAIL_DAYS"]
+    with force_locale(user.language):
+        subject = str(_l("Welcome to Mother to Mother"))
+        body = render_template("accounts/email/confirm_email.txt", user=user, days=days,
+                               url=public_url("accounts.confirm_email", token=token)).strip()
+    send_mail(user.email, subject, body)
+
+
+def _tell_owner(owner: User) -> None:
+    """Someone joined with an address that has an account: tell its owner, not the visitor."""
+    audit.record("account.register_existing", actor=None, target=f"user:{owner.id}")
+    if owner.awaiting_confirmation:
+        _mail_confirmation(owner)  # most likely herself, joining again: a fresh link
+        return
+    if not owner.active:
+        return
+    with force_locale(owner.language):
+        subject = str(_l("Someone tried to join with your email address"))
+        body = render_template("accounts/email/register_attempt.txt", user=owner,
+                               login_url=public_url("accounts.login"),
+                               forgot_url=public_url("accounts.forgot_password")).strip()
+    send_mail(owner.email, subject, body)
+
+
+def pending_account(token: str) -> User | None:
+    """The account a finishing link is for, if the link is genuine, recent and not yet used."""
+    try:
+        data = _confirmation_serializer().loads(token, max_age=current_app.config["CONFIRM_EMAIL_DAYS"] * 86400)
+    except BadData:
+        return None
+    user = db.session.get(User, data.get("user")) if isinstance(data, dict) and isinstance(data.get("user"), int) else None
+    if user is None or not user.awaiting_confirmation or not user.active or _email_key(user.email) != data.get("email"):
+        return None
+    return user
+
+
+def confirm_email(token: str, password: str) -> User:
+    """Finish joining: the link proves the address is hers, the password that she is the one who
+    joined (not someone who used her address first). Commits."""
+    user = pending_account(token)
+    if user is None:
+        raise DomainError(_l("This link has expired or has already been used. Please ask for a new one."))
+    if not check_password_hash(user.password_hash, password):
+        raise DomainError(_l("The password is not right."), field="password")
+    user.awaiting_confirmation = False
+    audit.record("account.confirmed", actor=user, target=f"user:{user.id}")
     db.session.commit()
     return user
 
@@ -169,7 +261,7 @@ def set_access(user: User, roles: set[str], active: bool, *, by: User) -> None:
 
 def search_users(query: str = "", role: str | None = None, page: int = 1, per_page: int = 30):
     """People for the admin's roles page, with their roles loaded in the same round trips."""
-    stmt = select(User).order_by(User.name, User.id)
+    stmt = select(User).options(selectinload(User.roles)).order_by(User.name, User.id)
     if query:
         like = f"%{query.strip().lower()}%"
         stmt = stmt.where(

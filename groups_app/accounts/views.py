@@ -1,7 +1,7 @@
 """Signing up, in and out, and passwords."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -12,7 +12,14 @@ from ..core.permissions import ANYONE, SIGNED_IN, allow
 from ..core.security import no_store
 from ..extensions import db, login_manager
 from . import auth, services
-from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from .forms import (
+    ChangePasswordForm,
+    ConfirmEmailForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
 
 
 @login_manager.user_loader
@@ -42,11 +49,36 @@ def register():
                                  language=form.language.data, password=form.password.data)
 
     done, status, user = submit(form, _register)
-    if done:
+    if done and (user is None or user.awaiting_confirmation):
+        # By email: the same answer whether the address is new or has an account already.
+        return redirect(url_for("accounts.check_email"))
+    if done:  # by phone alone: ready at once
         _sign_in(user, remember=False)
         flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/register.html", form=form), status
+
+
+@allow(ANYONE)
+def check_email():
+    return render_template("accounts/check_email.html", days=current_app.config["CONFIRM_EMAIL_DAYS"])
+
+
+@allow(ANYONE)
+def confirm_email(token: str):
+    """The link mailed to her when she joined: her password finishes joining and signs her in."""
+    no_store()
+    person = services.pending_account(token)
+    if person is None:
+        return render_template("accounts/reset_expired.html"), 404
+    form = ConfirmEmailForm()
+    done, status, user = submit(form, lambda: services.confirm_email(token, form.password.data))
+    if done:
+        _sign_in(user, remember=False)
+        flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+        return redirect(url_for("accounts.profile"))
+    form.password.data = ""  # never send a password back to the browser
+    return render_template("accounts/confirm_email.html", form=form, person=person), status
 
 
 @allow(ANYONE)
@@ -80,9 +112,7 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        auth.request_password_reset(
-            form.identifier.data, lambda token: url_for("accounts.reset_password", token=token, _external=True)
-        )
+        auth.request_password_reset(form.identifier.data)
         flash(_("If an account with an email address matches, we have sent it a link to choose a new password."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot_password.html", form=form), 400 if form.is_submitted() else 200

@@ -1,22 +1,74 @@
-"""Core commands: the mail outbox, and the starter-content import that each feature adds to."""
+"""Core commands: sending the mail outbox, reading the outbox folder, and the starter-content
+import that each feature adds to."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from ..extensions import db
 from .extension_points import starter_content
-from .mail import outbox_messages
+from .mail import deliver_due, failed_mail, outbox_messages
+from .timeutil import aware
 
+mail = AppGroup("mail", help="Send the queued mail (the mail_outbox table), and list what could not be sent.")
 outbox = AppGroup("outbox", help="Read the mail written to instance/outbox when no MAIL_SERVER is set.")
 content = AppGroup("content", help="Starter content from the library/ folder (localities, topics, leaflets, books).")
 
 
+def _said(done) -> str:
+    return f"Mail: {done.sent} sent, {done.retrying} to try again later, {done.failed} failed."
+
+
+@mail.command("send")
+@click.option("--loop", is_flag=True, help="Keep running: send what is due every MAIL_POLL_SECONDS (a worker).")
+def mail_send(loop: bool):
+    """Send the queued messages that are due, once (for cron, every minute), or with --loop as a worker."""
+    if not loop:
+        click.echo(_said(deliver_due()))
+        return
+    pause = current_app.config["MAIL_POLL_SECONDS"]
+    click.echo(f"Sending mail every {pause} seconds; stop with Ctrl-C.")
+    try:
+        while True:
+            try:
+                done = deliver_due()
+                if done.sent or done.retrying or done.failed:
+                    click.echo(_said(done))
+            except Exception as error:  # noqa: BLE001 - the database may be restarting: try again next round
+                click.echo(f"Mail: this round failed ({type(error).__name__}); trying again.", err=True)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+            time.sleep(pause)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
+@mail.command("failed")
+def mail_failed():
+    """List the messages that could not be sent (an admin can send them again from the admin pages)."""
+    failed = failed_mail(per_page=1000).items
+    if not failed:
+        click.echo("No message failed.")
+    for message in failed:
+        click.echo(f"{message.id:5}  {aware(message.created_at):%Y-%m-%d %H:%M} UTC  {message.to}  {message.subject}"
+                   f"  [{message.attempts} tries: {message.last_error}]")
+
+
+def _deliver_to_folder() -> None:
+    """Without MAIL_SERVER, sending means writing to the folder: do it before reading it."""
+    if not current_app.config["MAIL_SERVER"]:
+        deliver_due()
+
+
 @outbox.command("list")
 def outbox_list():
-    """List the messages in the outbox, oldest first."""
+    """List the messages in the outbox, oldest first (sending what is queued first when no MAIL_SERVER is set)."""
+    _deliver_to_folder()
     messages = outbox_messages()
     if not messages:
         click.echo("The outbox is empty.")
@@ -28,6 +80,7 @@ def outbox_list():
 @click.argument("number", type=int, default=0)
 def outbox_show(number: int):
     """Print message NUMBER (from `outbox list`); the newest when left out."""
+    _deliver_to_folder()
     messages = outbox_messages()
     if not messages:
         raise click.ClickException("The outbox is empty.")
@@ -54,6 +107,7 @@ def import_localities_part(folder: Path) -> list[str]:
 
 
 def init_app(app: Flask) -> None:
+    app.cli.add_command(mail)
     app.cli.add_command(outbox)
     app.cli.add_command(content)
     starter_content.connect(app, import_localities_part)

@@ -27,18 +27,19 @@ class Notice(db.Model):
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-def notify(user, subject: str, template: str, link: str | None = None, **context) -> Notice:
+def notify(user, subject: str, template: str, link: str | None = None, *, email: bool = True, **context) -> Notice:
     """Write a notice in the person's language; email it too if she allows email.
 
     `subject` is a msgid (wrapped in lazy_gettext by the caller), translated here in her
-    language; `template` is a text template rendered in her language.
+    language; `template` is a text template rendered in her language. The email is queued in
+    the same transaction as the notice (see core.mail); `email=False` writes the notice alone.
     """
     with force_locale(user.language):
         subject_text = str(subject)
         body = render_template(template, user=user, link=link, **context).strip()
     notice = Notice(user_id=user.id, subject=subject_text, body=body, link=link)
     db.session.add(notice)
-    if user.email and user.contact_by_email:
+    if email and user.email and user.contact_by_email:
         send_mail(user.email, subject_text, body + (f"\n\n{link}" if link else ""))
     return notice
 

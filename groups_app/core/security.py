@@ -1,8 +1,9 @@
-"""Security headers on every response and no-store caching for personal pages."""
+"""Security headers on every response, no-store caching for personal pages, unknown hosts refused."""
 from __future__ import annotations
 
 from flask import Flask, g, request
 from flask_login import current_user
+from werkzeug.exceptions import SecurityError
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -22,6 +23,12 @@ def init_app(app: Flask) -> None:
 
         hops = app.config["TRUST_PROXY"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        """A Host (or X-Forwarded-Host) not in TRUSTED_HOSTS: refused before anything is built
+        from it. A plain answer: the page shell's links would need the very host refused."""
+        return "Bad request: this address is not served here.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.after_request
     def set_headers(response):

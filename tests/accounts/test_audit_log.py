@@ -113,6 +113,10 @@ def sentence_cases(w):
          "Someone asked for a password reset link for an email address or phone number with no account."),
         ("password.reset", mira, me, None, "Mira Cohen set a new password with a reset link."),
         ("account.registered", mira, me, None, "Mira Cohen created an account."),
+        ("account.register_existing", None, me, None,
+         "Someone tried to join with the email address of Mira Cohen; they were told by email."),
+        ("account.confirmed", mira, me, None, "Mira Cohen opened the link sent to their email address and finished joining."),
+        ("mail.retried", admin, "mail:7", None, "Dana Admin sent again a message that could not be sent."),
         ("profile.updated", mira, me, {"fields": ["name"]}, "Mira Cohen changed their profile."),
         ("role.granted", admin, me, {"role": "facilitator"}, "Dana Admin gave Mira Cohen the role Facilitator."),
         ("role.removed", admin, me, {"role": "mother"}, "Dana Admin took the role Mother from Mira Cohen."),
@@ -196,10 +200,10 @@ def test_names_are_escaped(app, db):
 
 def test_an_unknown_action_falls_back_to_a_plain_sentence(app, db):
     mira = make_mother(name="Mira Cohen")
-    event = add_event("visit.logged", mira, "case:4", {"note": "never shown", "minutes": 30})
+    event = add_event("ghost.haunted", mira, "case:4", {"note": "never shown", "minutes": 30})
     with app.test_request_context(), force_locale("en"):
         text = plain(describe(event))
-    assert text == "Mira Cohen did something the log has no words for yet (visit.logged)."
+    assert text == "Mira Cohen did something the log has no words for yet (ghost.haunted)."
     assert "never shown" not in text and "30" not in text
 
 

@@ -8,9 +8,10 @@ from groups_app.accounts import auth, services
 from groups_app.accounts.models import User, UserRole, UserSession
 from groups_app.core.audit import AuditEvent
 from groups_app.core.errors import DomainError
+from groups_app.core.mail import outbox_messages
 from groups_app.core.places import Locality
-from groups_app.core.timeutil import today
-from tests.conftest import PASSWORD, make_mother, make_user
+from groups_app.core.timeutil import set_clock, today, utcnow
+from tests.conftest import PASSWORD, deliver_mail, make_mother, make_user
 
 GOOD = "three small green apples"
 
@@ -21,11 +22,53 @@ def register(**overrides):
     return services.register(**values)
 
 
-def test_register_makes_a_mother_who_can_sign_in(app):
+def _link_token(app, to: str) -> str:
+    """The token of the link that finishes joining, from the last message to `to`."""
+    deliver_mail()
+    body = [m for m in outbox_messages(app.config["OUTBOX_DIR"]) if m.to == to][-1].body
+    return body.split("/register/confirm/")[1].split()[0]
+
+
+def test_register_by_email_waits_for_the_link_then_she_can_sign_in(app):
     user = register(email=" Noa@Example.org ")
     assert user.email == "noa@example.org"
     assert user.role_names == {"mother"}
+    assert user.awaiting_confirmation
+    with pytest.raises(auth.SignInRefused):  # not before she opened the link
+        auth.authenticate("noa@example.org", GOOD, "1.1.1.1")
+    token = _link_token(app, "noa@example.org")
+    assert services.pending_account(token) == user
+    with pytest.raises(DomainError) as error:
+        services.confirm_email(token, "not her password")
+    assert error.value.field == "password"
+    assert services.confirm_email(token, GOOD) == user
+    assert services.pending_account(token) is None  # the link works once
     assert auth.authenticate("noa@example.org", GOOD, "1.1.1.1") == user
+
+
+def test_a_forged_or_expired_joining_link_is_refused(app):
+    user = register()
+    token = _link_token(app, "noa@example.org")
+    assert services.pending_account(token[:-2] + "xx") is None
+    assert services.pending_account("not-a-token") is None
+    user.email = "other@example.org"  # the link names the address it was sent to
+    assert services.pending_account(token) is None
+    user.email = "noa@example.org"
+    set_clock(app, utcnow() + timedelta(days=app.config["CONFIRM_EMAIL_DAYS"], minutes=1))
+    try:
+        assert services.pending_account(token) is None
+    finally:
+        set_clock(app, None)
+
+
+def test_a_password_reset_finishes_joining_too(app):
+    user = register()
+    auth.request_password_reset("noa@example.org")
+    deliver_mail()
+    body = outbox_messages(app.config["OUTBOX_DIR"])[-1].body
+    auth.reset_password(body.split("/password/reset/")[1].split()[0], "a brand new passphrase")
+    assert not user.awaiting_confirmation
+    assert auth.authenticate("noa@example.org", "a brand new passphrase", "1.1.1.1") == user
 
 
 def test_register_with_phone_only(app):
@@ -59,14 +102,37 @@ def test_long_and_unusual_passwords_are_welcome(app):
     long_one = "מילים בעברית and English words, pasted from a manager " * 2
     assert len(long_one) > 64
     user = register(password=long_one)
+    services.confirm_email(_link_token(app, "noa@example.org"), long_one)
     assert auth.authenticate("noa@example.org", long_one, "1.1.1.1") == user
 
 
-def test_register_refuses_a_taken_email_or_phone(app):
+def test_register_with_a_taken_email_makes_nothing_and_mails_the_owner(app, db):
+    owner = make_mother(email="noa@example.org", language="ar")
+    assert register(name="Other", phone=None) is None  # no error: the page answers as for a new account
+    assert db.session.scalar(select(func.count(User.id))) == 1
+    assert auth.authenticate("noa@example.org", PASSWORD, "1.1.1.1") == owner  # her account as it was
+    deliver_mail()
+    [message] = outbox_messages(app.config["OUTBOX_DIR"])
+    assert message.to == "noa@example.org"
+    assert "/login" in message.body and "/password/forgot" in message.body
+    assert "/register/confirm/" not in message.body and any("\u0600" <= ch <= "\u06ff" for ch in message.body)
+
+
+def test_joining_again_before_opening_the_link_sends_a_fresh_link_and_changes_nothing(app, db):
+    first = register(password=GOOD)
+    assert register(name="Someone else", password="another long passphrase") is None
+    assert first.name == "Noa" and db.session.scalar(select(func.count(User.id))) == 1
+    deliver_mail()
+    links = [m for m in outbox_messages(app.config["OUTBOX_DIR"]) if "/register/confirm/" in m.body]
+    assert len(links) == 2
+    token = links[-1].body.split("/register/confirm/")[1].split()[0]
+    with pytest.raises(DomainError):  # the one who used her address first does not get in with theirs
+        services.confirm_email(token, "another long passphrase")
+    assert services.confirm_email(token, GOOD) == first
+
+
+def test_register_refuses_a_taken_phone(app):
     register(phone="0501112222")
-    with pytest.raises(DomainError) as error:
-        register(name="Other", phone=None)
-    assert error.value.field == "email"
     with pytest.raises(DomainError) as error:
         register(name="Other", email="other@example.org", phone="050-111-2222")
     assert error.value.field == "phone"

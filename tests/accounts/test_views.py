@@ -7,19 +7,68 @@ from sqlalchemy import func, select
 from groups_app.accounts.models import User
 from groups_app.core.audit import AuditEvent
 from groups_app.core.mail import outbox_messages
-from tests.conftest import PASSWORD, login, make_mother, make_user
+from tests.conftest import PASSWORD, deliver_mail, login, make_mother, make_user
 
 GOOD = "three small green apples"
 
 
-def test_register_signs_her_in_and_shows_the_profile(client, db):
-    response = client.post("/register", data={"name": "Huda", "email": "huda@example.org", "phone": "",
+def test_register_by_phone_signs_her_in_and_shows_the_profile(client, db):
+    response = client.post("/register", data={"name": "Huda", "email": "", "phone": "050-765-4321",
                                                "language": "ar", "password": GOOD})
     assert response.status_code == 302 and response.location.endswith("/account/profile")
     page = client.get("/account/profile")
     assert page.status_code == 200
     assert 'dir="rtl"' in page.get_data(as_text=True)  # her language is Arabic
     assert db.session.scalar(select(User.language)) == "ar"
+
+
+def _join(client, email: str, name: str = "Huda"):
+    return client.post("/register", data={"name": name, "email": email, "phone": "", "language": "ar", "password": GOOD})
+
+
+def test_register_by_email_answers_the_same_for_a_new_and_a_used_address(app, db):
+    make_mother(email="taken@example.org", language="he", name="Noa")
+    new_visitor, probing_visitor = app.test_client(), app.test_client()
+    new, used = _join(new_visitor, "new@example.org"), _join(probing_visitor, "taken@example.org")
+    assert (new.status_code, new.location) == (used.status_code, used.location) == (302, "/register/check-email")
+    new_page, used_page = new_visitor.get(new.location), probing_visitor.get(used.location)
+    assert new_page.status_code == used_page.status_code == 200
+    assert _without_tokens(new_page, "new@example.org") == _without_tokens(used_page, "new@example.org")  # but the CSRF token
+    for visitor in (new_visitor, probing_visitor):  # neither is signed in
+        assert visitor.get("/account/profile").status_code == 302
+    assert db.session.scalar(select(func.count(User.id))) == 2  # Noa, and the new one waiting for her link
+    deliver_mail()
+    mail = {m.to: m for m in outbox_messages(app.config["OUTBOX_DIR"])}
+    assert "/register/confirm/" in mail["new@example.org"].body
+    told = mail["taken@example.org"]  # the owner is told, in her language, with a way in
+    assert "/register/confirm/" not in told.body and "/password/forgot" in told.body
+    assert any("\u0590" <= ch <= "\u05ff" for ch in told.body + told.subject)
+
+
+def test_the_joining_link_asks_her_password_then_signs_her_in(client, app, db):
+    _join(client, "huda@example.org")
+    deliver_mail()
+    body = outbox_messages(app.config["OUTBOX_DIR"])[-1].body
+    link = next(line for line in body.splitlines() if "/register/confirm/" in line).strip()
+    assert link.startswith(app.config["PUBLIC_URL"] + "/register/confirm/")
+    path = link[len(app.config["PUBLIC_URL"]):]
+    page = client.get(path)
+    assert page.status_code == 200 and "Huda" in page.get_data(as_text=True)
+    wrong = client.post(path, data={"password": "not the one she chose"})
+    assert wrong.status_code == 400 and 'id="password-error"' in wrong.get_data(as_text=True)
+    assert "not the one she chose" not in wrong.get_data(as_text=True)
+    done = client.post(path, data={"password": GOOD})
+    assert done.status_code == 302 and done.location.endswith("/account/profile")
+    assert 'dir="rtl"' in client.get("/account/profile").get_data(as_text=True)
+    assert client.get(path).status_code == 404  # used once
+    assert client.get("/register/confirm/made-up").status_code == 404
+
+
+def test_admin_sees_who_has_not_finished_joining(client, db):
+    _join(client, "huda@example.org")
+    login(client, make_user("admin"))
+    html = client.get("/admin/users").get_data(as_text=True)
+    assert html.count("has not opened the joining link yet") == 1
 
 
 def test_register_with_a_bad_password_keeps_what_she_typed(client, db):
@@ -125,6 +174,7 @@ def test_forgot_and_reset_password_through_the_pages(client, app):
     assert response.status_code == 302
     same = client.post("/password/forgot", data={"identifier": "ghost@example.org"})
     assert same.status_code == 302  # no difference for an unknown address
+    deliver_mail()
     body = outbox_messages(app.config["OUTBOX_DIR"])[0].body
     link = next(line for line in body.splitlines() if "/password/reset/" in line).strip()
     path = link[link.index("/password/reset/"):]

@@ -54,6 +54,25 @@ def live_outbox(live_app):
     return folder
 
 
+def deliver_live_mail(live_app):
+    """Send what the live app queued, as `flask mail send` would: to its outbox folder."""
+    from groups_app.core.mail import deliver_due
+
+    with live_app.app_context():
+        return deliver_due()
+
+
+def emailed_path(live_app, to: str, marker: str) -> str:
+    """Deliver the live app's mail and return the path of the link containing `marker` in the
+    last message to `to`: what she opens from her mailbox."""
+    from groups_app.core.mail import outbox_messages
+
+    deliver_live_mail(live_app)
+    body = [m for m in outbox_messages(live_app.config["OUTBOX_DIR"]) if m.to == to][-1].body
+    link = next(line for line in body.splitlines() if marker in line).strip()
+    return link[len(live_app.config["PUBLIC_URL"]):]
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():

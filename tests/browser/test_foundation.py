@@ -1,8 +1,9 @@
 """A newcomer's first visit, as she would do it on her phone."""
+from tests.browser.conftest import emailed_path
 from tests.conftest import PASSWORD, make_user
 
 
-def test_new_mother_registers_switches_to_arabic_and_is_refused_a_coordinator_page(visitor):
+def test_new_mother_registers_switches_to_arabic_and_is_refused_a_coordinator_page(visitor, live_app, live_outbox):
     page = visitor.page
     visitor.go("/")
     assert visitor.html_dir == "rtl"  # Hebrew by default
@@ -19,6 +20,15 @@ def test_new_mother_registers_switches_to_arabic_and_is_refused_a_coordinator_pa
     assert page.locator("#password-error").is_visible()
     page.get_by_label("Password").fill("olive trees in rahat")
     page.get_by_role("button", name="Create my account").click()
+    visitor.check()
+    assert page.get_by_role("heading", name="Check your email").is_visible()
+    visitor.screenshot("register-check-email-en")
+
+    # She opens the link in the message we sent her, and her password finishes joining.
+    visitor.go(emailed_path(live_app, "huda@example.org", "/register/confirm/"))
+    visitor.screenshot("register-finish-en")
+    page.get_by_label("Password").fill("olive trees in rahat")
+    page.get_by_role("button", name="Finish joining").click()
     visitor.check()
     assert "/account/profile" in page.url
 

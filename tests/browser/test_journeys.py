@@ -6,7 +6,7 @@ from sqlalchemy import select
 from groups_app.core.mail import outbox_messages
 from groups_app.groups.models import Attendance, Meeting
 from groups_app.groups.services.meetings import upcoming
-from tests.browser.conftest import Visitor
+from tests.browser.conftest import Visitor, deliver_live_mail, emailed_path
 from tests.browser.test_groups import sign_in, sign_out
 from tests.conftest import add_members, make_group, make_user, past_meeting
 
@@ -67,7 +67,7 @@ def test_attendance_for_a_future_meeting_says_when_it_opens_and_offers_no_form(v
     assert page.get_by_role("button", name="Save attendance").count() == 0
 
 
-def test_visitor_with_an_arabic_browser_registers_and_gets_arabic_mail(browser, live_server, live_outbox, app):
+def test_visitor_with_an_arabic_browser_registers_and_gets_arabic_mail(browser, live_server, live_outbox, live_app, app):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="ar")
     visitor = Visitor(context.new_page(), live_server)
     page = visitor.page
@@ -82,11 +82,21 @@ def test_visitor_with_an_arabic_browser_registers_and_gets_arabic_mail(browser, 
         page.locator("#password").fill("olive trees in rahat")
         page.locator("main form button[type=submit]").click()
         visitor.check()
+        assert "/register/check-email" in page.url and visitor.html_dir == "rtl"
+        visitor.screenshot("register-ar-check-email")
+        deliver_live_mail(live_app)
+        mail = [m for m in outbox_messages(str(live_outbox)) if m.to == "huda.ar@example.org"]
+        # She opens the link in the message (in Arabic, below) and finishes with her password.
+        visitor.go(emailed_path(live_app, "huda.ar@example.org", "/register/confirm/"))
+        assert visitor.html_dir == "rtl"
+        visitor.screenshot("register-ar-finish")
+        page.locator("#password").fill("olive trees in rahat")
+        page.locator("main form button[type=submit]").click()
+        visitor.check()
         assert "/account/profile" in page.url
         visitor.screenshot("register-ar-done")
     finally:
         context.close()
-    mail = [m for m in outbox_messages(str(live_outbox)) if m.to == "huda.ar@example.org"]
     assert len(mail) == 1
     assert mail[0].subject == "مرحبًا بكِ في من أمّ إلى أمّ" or any("\u0600" <= ch <= "\u06ff" for ch in mail[0].subject)
     assert any("\u0600" <= ch <= "\u06ff" for ch in mail[0].body) and "Welcome" not in mail[0].body

@@ -87,3 +87,87 @@ def test_postgres_urls_use_psycopg3(monkeypatch, tmp_path):
 
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@localhost/db")
     assert from_environment(str(tmp_path))["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@localhost/db"
+
+
+# ---- production settings, trusted hosts and links in mail -------------------------------------
+
+def _production(monkeypatch, tmp_path, **env):
+    monkeypatch.setenv("GROUPS_APP_ENV", "production")
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "k" * 32)
+    monkeypatch.setenv("PUBLIC_URL", "https://groups.example.org")
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
+    for name, value in env.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+
+
+def test_production_refuses_a_secret_key_shorter_than_32_bytes(monkeypatch, tmp_path):
+    from groups_app.config import ConfigError, from_environment
+
+    _production(monkeypatch, tmp_path, SECRET_KEY="k" * 31)
+    with pytest.raises(ConfigError, match="SECRET_KEY is too short .31 bytes.*at least 32 bytes"):
+        from_environment(str(tmp_path))
+    _production(monkeypatch, tmp_path, SECRET_KEY="ש" * 16)  # 32 bytes, in 16 letters
+    assert from_environment(str(tmp_path))["SECRET_KEY"] == "ש" * 16
+
+
+def test_production_requires_a_public_url_and_trusts_only_its_host(monkeypatch, tmp_path):
+    from groups_app.config import ConfigError, from_environment
+
+    _production(monkeypatch, tmp_path, PUBLIC_URL=None)
+    with pytest.raises(ConfigError, match="PUBLIC_URL is not set"):
+        from_environment(str(tmp_path))
+    _production(monkeypatch, tmp_path, PUBLIC_URL="groups.example.org")
+    with pytest.raises(ConfigError, match="PUBLIC_URL must be an http or https address"):
+        from_environment(str(tmp_path))
+    _production(monkeypatch, tmp_path, PUBLIC_URL="https://groups.example.org/")
+    config = from_environment(str(tmp_path))
+    assert config["PUBLIC_URL"] == "https://groups.example.org"
+    assert config["TRUSTED_HOSTS"] == ["groups.example.org"]
+    _production(monkeypatch, tmp_path, TRUSTED_HOSTS="groups.example.org, www.groups.example.org")
+    assert from_environment(str(tmp_path))["TRUSTED_HOSTS"] == ["groups.example.org", "www.groups.example.org"]
+
+
+def test_development_defaults_serve_localhost(monkeypatch, tmp_path):
+    from groups_app.config import from_environment
+
+    for name in ("GROUPS_APP_ENV", "PUBLIC_URL", "TRUSTED_HOSTS"):
+        monkeypatch.delenv(name, raising=False)
+    config = from_environment(str(tmp_path))
+    assert config["PUBLIC_URL"] == "http://localhost:5000"
+    assert config["TRUSTED_HOSTS"] == ["localhost", "127.0.0.1"]
+
+
+def test_an_unknown_host_is_refused_with_400(client):
+    assert client.get("/", headers={"Host": "attacker.example"}).status_code == 400
+    assert client.get("/", headers={"Host": "localhost:5000"}).status_code == 200  # the port does not matter
+    assert client.get("/", headers={"Host": "127.0.0.1"}).status_code == 200
+
+
+def test_reset_links_never_honour_a_forged_host(app, db, client, tmp_path, monkeypatch):
+    from groups_app.core.mail import outbox_messages
+    from tests.conftest import deliver_mail, make_test_app
+
+    make_mother(email="noa@example.org")
+    ask = {"identifier": "noa@example.org"}
+    proxied = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], str(tmp_path / "proxied"), TRUST_PROXY=1)
+    forged = {"X-Forwarded-Host": "attacker.example", "X-Forwarded-Proto": "http"}
+    # Refused outright: a forged Host, and a forged X-Forwarded-Host behind a trusted proxy.
+    assert client.post("/password/forgot", data=ask, headers={"Host": "attacker.example"}).status_code == 400
+    assert proxied.test_client().post("/password/forgot", data=ask, headers=forged).status_code == 400
+    # Even where the attacker's host were let through (TRUSTED_HOSTS set wrongly), the link is PUBLIC_URL's.
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["localhost", "attacker.example"])
+    monkeypatch.setitem(proxied.config, "TRUSTED_HOSTS", ["localhost", "attacker.example"])
+    assert client.post("/password/forgot", data=ask, headers={"Host": "attacker.example"}).status_code == 302
+    assert proxied.test_client().post("/password/forgot", data=ask, headers=forged).status_code == 302
+    assert client.post("/password/forgot", data=ask).status_code == 302
+    deliver_mail()
+    links = [line.strip() for m in outbox_messages() for line in m.body.splitlines() if "/password/reset/" in line]
+    assert len(links) == 3
+    honouring = sum("attacker.example" in link for link in links)
+    print(f"\nreset links honouring a forged Host: {honouring}")
+    assert honouring == 0
+    assert all(link.startswith(app.config["PUBLIC_URL"] + "/password/reset/") for link in links)

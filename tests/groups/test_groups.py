@@ -8,7 +8,7 @@ from groups_app.core.mail import outbox_messages
 from groups_app.core.notify import Notice
 from groups_app.groups.models import Group, Meeting, Membership
 from groups_app.groups.services import groups as service
-from tests.conftest import add_members, locality, make_group, make_mother, make_user
+from tests.conftest import add_members, deliver_mail, locality, make_group, make_mother, make_user
 
 
 def test_new_group_has_its_meetings_for_the_coming_weeks(app, db):
@@ -85,6 +85,7 @@ def test_when_a_seat_frees_the_first_waiting_gets_it_and_is_told(app, db):
     assert service.membership_of(group, d).position == 1  # moved up, no gap
     notice = db.session.scalar(select(Notice).where(Notice.user_id == c.id))
     assert notice is not None and group.name in notice.body
+    deliver_mail()
     assert [m.to for m in outbox_messages()] == ["waiting@example.org"]
 
 

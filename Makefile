@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app groups_app
 PORT   ?= 5000
 LANGS  := he ar ru am es en
 
-.PHONY: run test lint setup db translations compile-translations check-translations bench clean
+.PHONY: run test lint setup db translations compile-translations check-translations bench bench-smoke clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ run: db
 	$(FLASK) run --port $(PORT)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check groups_app tests migrations
+	$(BIN)/ruff check groups_app tests migrations bench
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -46,8 +46,13 @@ translations: $(VENV)/.installed
 	done
 	$(BIN)/python -m groups_app.core.catalogs translations/en/LC_MESSAGES/messages.po
 
+# Both scales served by gunicorn and driven by wrk (apt-get install wrk); writes bench/results.json.
 bench: setup
-	$(BIN)/python -m tests.bench
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# A minute at small scale that fails on any answer not 2xx (CI runs it).
+bench-smoke: setup
+	$(BIN)/python bench/run.py --smoke
 
 clean:
 	rm -rf $(VENV) instance/groups_app.sqlite

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import accounts, core, groups, leaflets, library, main
-from .cli import demo
+from . import accounts, core, groups, leaflets, library, main, thanks, visits
+from .cli import bench_data, demo
 from .config import PROJECT_ROOT, from_environment
 
 # Each feature's init_app registers its pages, its commands and what it adds to other features'
 # pages. Order matters only for the menu ties and the home page: earlier features show first.
-FEATURES = (core, accounts, main, groups, library, leaflets)
+FEATURES = (core, accounts, main, groups, library, leaflets, visits, thanks)
 
 
 def create_app(config: dict | None = None, features=FEATURES) -> Flask:
@@ -29,4 +29,5 @@ def create_app(config: dict | None = None, features=FEATURES) -> Flask:
     for feature in features:
         feature.init_app(app)
     app.cli.add_command(demo)
+    app.cli.add_command(bench_data)
     return app

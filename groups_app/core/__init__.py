@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from ..config import PROJECT_ROOT
 from ..extensions import babel, csrf, db, login_manager, migrate
-from . import commands, i18n, security, web
+from . import commands, i18n, security, static, web
 
 
 def init_app(app: Flask) -> None:
@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = None  # the login page says why on its own
     login_manager.session_protection = None  # server-side sessions do this job, see accounts.auth
     security.init_app(app)
+    static.init_app(app)  # content-hashed addresses, cached a year
     web.register_error_pages(app)
     web.register_template_helpers(app)
     commands.init_app(app)

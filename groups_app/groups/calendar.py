@@ -6,7 +6,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..core.errors import DomainError
-from ..core.timeutil import aware
+from ..core.timeutil import aware, utcnow
 from ..extensions import db
 from .models import CalendarFeed, Meeting, Membership
 from .models.group import MEMBER
@@ -101,13 +101,17 @@ def feed_owner(token: str) -> Feed | None:
     return Feed(user, token, DEFAULT_REMINDER)
 
 
-def meetings_of_member(user: User) -> list[Meeting]:
-    """Every meeting of her groups, in one query."""
+FEED_HISTORY_DAYS = 92  # a feed keeps the last three months; years of meetings would only slow every refresh
+
+
+def meetings_of_member(user: User, now: datetime | None = None) -> list[Meeting]:
+    """The meetings of her groups from three months back on, in one query."""
+    since = (now or utcnow()) - timedelta(days=FEED_HISTORY_DAYS)
     return list(
         db.session.scalars(
             select(Meeting)
             .join(Membership, (Membership.group_id == Meeting.group_id) & (Membership.user_id == user.id))
-            .where(Membership.status == MEMBER)
+            .where(Membership.status == MEMBER, Meeting.starts_at >= since)
             .order_by(Meeting.starts_at)
         )
     )
@@ -122,16 +126,20 @@ def build_calendar(meetings: list[Meeting], viewer: User | None, languages: list
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
+    places: dict[int, str] = {}  # one permission check per group, not one per meeting
     with force_locale(languages[0] if languages else "en"):
         for meeting in meetings:
-            calendar.add_component(_event(meeting, viewer, languages, reminder))
+            if meeting.group_id not in places:
+                places[meeting.group_id] = location_for(meeting.group, viewer)
+            calendar.add_component(_event(meeting, viewer, languages, reminder, places[meeting.group_id]))
         for event in extra_events or []:
             calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
-def _event(meeting: Meeting, viewer: User | None, languages: list[str], reminder: str) -> Event:
+def _event(meeting: Meeting, viewer: User | None, languages: list[str], reminder: str,
+           place: str | None = None) -> Event:
     group = meeting.group
     zone = ZoneInfo(group.timezone)
     event = Event()
@@ -149,7 +157,7 @@ def _event(meeting: Meeting, viewer: User | None, languages: list[str], reminder
     if meeting.cancelled:
         summary = _("Cancelled: %(summary)s", summary=summary)
     event.add("summary", summary)
-    event.add("location", location_for(group, viewer))
+    event.add("location", place if place is not None else location_for(group, viewer))
     if topic and topic.description:
         event.add("description", topic.description)
     if reminder in ("1h", "1d") and not meeting.cancelled:

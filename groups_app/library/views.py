@@ -36,7 +36,8 @@ def _group(group_id: int) -> Group:
 @allow(ANYONE)
 def catalogue():
     args = request.args
-    groups = db.session.scalars(select(Group).where(Group.archived.is_(False)).order_by(Group.name)).unique().all()
+    # The group filter needs each group's id and name only, not the whole row with its locality.
+    groups = db.session.execute(select(Group.id, Group.name).where(Group.archived.is_(False)).order_by(Group.name)).all()
     shown = dict(args=args, subjects=SUBJECTS, groups_options=[(g.id, g.name) for g in groups])
     if not any(args.get(key, "").strip() for key in ("q", "language", "subject", "group", "available")):
         front = lists.catalogue(current_user, page_number())  # no search terms: what she can borrow first

@@ -23,35 +23,32 @@ class ProgramOverview:
 
 
 def program_overview(today: date | None = None) -> ProgramOverview:
-    """Four aggregate queries, whatever the number of people."""
+    """Three queries whatever the number of people: roles, one pass over the mothers (grouped by
+    language and locality, with the stage sums beside), and the localities named."""
     today = today or today_in()  # the program's calendar: it belongs to no one group
     by_role = dict(db.session.execute(select(UserRole.role, func.count()).group_by(UserRole.role)).all())
     mothers = select(User.id).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == "mother", User.active.is_(True))
-    by_language = dict(
-        db.session.execute(
-            select(User.language, func.count()).where(User.id.in_(mothers)).group_by(User.language)
-        ).all()
-    )
-    locality_rows = db.session.execute(
-        select(Locality, func.count(User.id))
-        .select_from(User)
-        .outerjoin(Locality, User.locality_id == Locality.id)
-        .where(User.id.in_(mothers))
-        .group_by(Locality.id)
-        .order_by(func.count(User.id).desc())
-    ).all()
-    stage = db.session.execute(
+    rows = db.session.execute(
         select(
+            User.language, User.locality_id, func.count(),
             func.sum(case((User.due_date >= today, 1), else_=0)),
             func.sum(case((User.baby_birth_date.is_not(None), 1), else_=0)),
             func.sum(case((User.first_time_mother.is_(True), 1), else_=0)),
-        ).where(User.id.in_(mothers))
-    ).one()
+        ).where(User.id.in_(mothers)).group_by(User.language, User.locality_id)
+    ).all()
+    by_language: dict[str, int] = {}
+    by_locality: dict[int | None, int] = {}
+    pregnant = with_baby = first_time = 0
+    for language, locality_id, n, expecting, baby, first in rows:
+        by_language[language] = by_language.get(language, 0) + n
+        by_locality[locality_id] = by_locality.get(locality_id, 0) + n
+        pregnant, with_baby, first_time = pregnant + (expecting or 0), with_baby + (baby or 0), first_time + (first or 0)
+    named = {loc.id: loc for loc in db.session.scalars(select(Locality).where(Locality.id.in_([i for i in by_locality if i])))}
     return ProgramOverview(
         people_by_role=by_role,
         mothers_by_language=by_language,
-        mothers_by_locality=[(loc, n) for loc, n in locality_rows],
-        pregnant=stage[0] or 0,
-        with_baby=stage[1] or 0,
-        first_time=stage[2] or 0,
+        mothers_by_locality=sorted(((named.get(i), n) for i, n in by_locality.items()), key=lambda pair: -pair[1]),
+        pregnant=pregnant,
+        with_baby=with_baby,
+        first_time=first_time,
     )

@@ -108,7 +108,7 @@ def test_monthly_report(app, db):
 
 def test_report_csv_opens_in_spreadsheets(app):
     make_group(name="רהט - קבוצת בוקר", place="Rahat")
-    body = attendance_report.report_csv(attendance_report.attendance_report(date.today()))
+    body = attendance_report.report_csv(date.today())
     assert body.startswith(b"\xef\xbb\xbf")
     assert "רהט - קבוצת בוקר" in body.decode("utf-8-sig")
 

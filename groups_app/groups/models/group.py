@@ -49,8 +49,9 @@ class Group(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     locality: Mapped[Locality] = relationship(lazy="joined")
+    # Loaded when a page asks (a permission check on one group): lists of groups never show them.
     facilitator_links: Mapped[list[GroupFacilitator]] = relationship(
-        back_populates="group", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="group", cascade="all, delete-orphan", lazy="select"
     )
     memberships: Mapped[list[Membership]] = relationship(back_populates="group", cascade="all, delete-orphan")
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import lazyload
 
 from ...accounts.models import User, UserRole
 from ...core import audit
@@ -14,7 +15,7 @@ from ...core.errors import Conflict, DomainError
 from ...core.i18n import LANGUAGES
 from ...core.notify import notify
 from ...core.places import Locality
-from ...core.sql import listed_in
+from ...core.sql import listed_in, paginate
 from ...core.timeutil import today as today_in
 from ...extensions import db
 from ..models import Group, GroupFacilitator, Membership
@@ -265,19 +266,17 @@ class DirectoryEntry:
         return max(self.group.capacity - self.members, 0)
 
 
-def directory(locality_id: int | None = None, language: str | None = None, weekday: int | None = None) -> list[DirectoryEntry]:
-    """Groups not archived, with their member counts, in one query whatever their number."""
-    members = (
-        select(Membership.group_id, func.count(Membership.id).label("n"))
-        .where(Membership.status == MEMBER)
-        .group_by(Membership.group_id)
-        .subquery()
-    )
+DIRECTORY_PER_PAGE = 20
+
+
+def _directory_query(locality_id: int | None, language: str | None, weekday: int | None):
+    """Groups not archived, open ones first: what a card shows, and no more (a card names no
+    facilitator, so theirs are not loaded)."""
     query = (
-        select(Group, func.coalesce(members.c.n, 0))
-        .outerjoin(members, members.c.group_id == Group.id)
+        select(Group)
         .where(Group.archived.is_(False))
-        .order_by(case((Group.open.is_(True), 0), else_=1), Group.name)
+        .options(lazyload(Group.facilitator_links))
+        .order_by(case((Group.open.is_(True), 0), else_=1), Group.name, Group.id)
     )
     if locality_id:
         query = query.where(Group.locality_id == locality_id)
@@ -285,4 +284,30 @@ def directory(locality_id: int | None = None, language: str | None = None, weekd
         query = query.where(listed_in(Group.languages, language))
     if weekday is not None:
         query = query.where(Group.weekday == weekday)
-    return [DirectoryEntry(group, n) for group, n in db.session.execute(query).unique().all()]
+    return query
+
+
+def _member_counts(group_ids: list[int]) -> dict[int, int]:
+    """Seated members of these groups only, in one query (not a count over every group's members)."""
+    return dict(db.session.execute(
+        select(Membership.group_id, func.count(Membership.id))
+        .where(Membership.group_id.in_(group_ids), Membership.status == MEMBER)
+        .group_by(Membership.group_id)
+    ).all())
+
+
+def directory(locality_id: int | None = None, language: str | None = None, weekday: int | None = None) -> list[DirectoryEntry]:
+    """Every group of the directory with its member count, in two queries whatever their number."""
+    groups = list(db.session.scalars(_directory_query(locality_id, language, weekday)).unique())
+    counts = _member_counts([g.id for g in groups])
+    return [DirectoryEntry(group, counts.get(group.id, 0)) for group in groups]
+
+
+def directory_page(locality_id: int | None = None, language: str | None = None, weekday: int | None = None,
+                   page: int = 1, per_page: int = DIRECTORY_PER_PAGE):
+    """One page of the directory (`.items` are DirectoryEntry): the page with its total, then the
+    member counts of its groups; two queries, however many groups the program has."""
+    pagination = paginate(_directory_query(locality_id, language, weekday), page, per_page)
+    counts = _member_counts([g.id for g in pagination.items])
+    pagination.items = [DirectoryEntry(group, counts.get(group.id, 0)) for group in pagination.items]
+    return pagination

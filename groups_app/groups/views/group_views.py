@@ -35,9 +35,9 @@ def _int_arg(name: str) -> int | None:
 @allow(ANYONE)
 def directory():
     language = request.args.get("language") if request.args.get("language") in LANGUAGES else None
-    entries = group_service.directory(_int_arg("locality"), language, _int_arg("weekday"))
-    return render_template("groups/directory.html", entries=entries, localities=locality_choices(),
-                           weekdays=WEEKDAY_NAMES, filters=request.args)
+    pagination = group_service.directory_page(_int_arg("locality"), language, _int_arg("weekday"), page_number())
+    return render_template("groups/directory.html", entries=pagination.items, pagination=pagination,
+                           localities=locality_choices(), weekdays=WEEKDAY_NAMES, filters=request.args)
 
 
 @allow(ANYONE)

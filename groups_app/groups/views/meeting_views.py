@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from ...core.errors import DomainError
@@ -46,6 +47,14 @@ def meeting_page(meeting_id: int):
     )
 
 
+def choose(options: Markup, chosen: int | None) -> Markup:
+    """Rendered <option>s with `chosen` selected: the planner renders its topic list once per group."""
+    if chosen is None:
+        return options
+    mark = f'<option value="{int(chosen)}">'
+    return Markup(str(options).replace(mark, f'<option value="{int(chosen)}" selected>', 1))
+
+
 @allow(role("facilitator"))
 def planner():
     no_store()
@@ -57,6 +66,7 @@ def planner():
         "groups/planner.html", groups=groups, upcoming=upcoming, recent=meeting_service.recent_topics(ids),
         expected=meeting_service.expected(meeting_ids), reader_languages=current_user.read_languages,
         topics=topic_choices(current_user.read_languages), missing=follow_up.attendance_missing(current_user),
+        choose=choose,
     )
 
 

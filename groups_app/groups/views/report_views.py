@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, render_template, request
+from flask import Response, render_template, request, stream_with_context
 
+from ...core.http import page_number
 from ...core.i18n import LANGUAGES
 from ...core.permissions import allow, role
 from ...core.places import locality_choices
 from ...core.security import no_store
 from ...core.timeutil import today
-from ..services.attendance_report import attendance_report, report_csv
+from ..services.attendance_report import csv_chunks, report_page
 
 COORDINATORS = role("coordinator", "admin")
 
@@ -30,15 +31,15 @@ def _filters() -> tuple[date, int | None, str | None]:
 def attendance_page():
     month, locality, language = _filters()
     no_store()
-    report = attendance_report(month, locality, language)
-    return render_template("groups/report.html", report=report, month=month, locality=locality, language=language,
-                           localities=locality_choices())
+    pagination = report_page(month, locality, language, page_number())
+    return render_template("groups/report.html", report=pagination.items, pagination=pagination, month=month,
+                           locality=locality, language=language, localities=locality_choices())
 
 
 @allow(COORDINATORS)
 def attendance_csv():
     month, locality, language = _filters()
     no_store()
-    body = report_csv(attendance_report(month, locality, language))
+    body = stream_with_context(csv_chunks(month, locality, language))  # the first lines leave at once
     return Response(body, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="attendance-{month:%Y-%m}.csv"'})

@@ -14,7 +14,7 @@ from ...core import audit
 from ...core.errors import DomainError
 from ...core.i18n import LANGUAGES
 from ...core.permissions import require_staff
-from ...core.sql import listed_in
+from ...core.sql import listed_in, paginate
 from ...extensions import db
 from ..models import Book, Copy
 
@@ -174,7 +174,7 @@ def search(words: str = "", language: str | None = None, subject: str | None = N
         if available:
             copies = copies.where(Copy.status == "on_shelf")
         query = query.where(exists(copies))
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paginate(query, page, per_page)  # the match count rides with the page: one scan of the books, not two
 
 
 def has_copy(group_ids: list[int] | None = None):

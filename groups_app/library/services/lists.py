@@ -9,7 +9,7 @@ from sqlalchemy import case, select
 from ...accounts.models import User
 from ...extensions import db
 from ...groups.models import Group
-from ...groups.permissions import can_facilitate
+from ...groups.services.follow_up import led_groups
 from ..models import Book, Copy, Hold, Loan
 from .catalogue import CIRCULATING, browse, copy_counts, has_copy
 from .circulation import borrower_groups
@@ -65,8 +65,7 @@ def book_page(book: Book, user) -> BookPage:
     if user.has_role("coordinator", "admin"):
         runs = db.session.scalars(select(Group).where(Group.archived.is_(False)).order_by(Group.name)).unique().all()
     else:
-        runs = [g for g in db.session.scalars(select(Group).where(Group.archived.is_(False)).order_by(Group.name)).unique()
-                if can_facilitate(user, g)]
+        runs = led_groups(user)  # hers only, in one query: not every group of the program
     return BookPage(copies, hold_groups, list(runs), user.has_role("staff"))
 
 

@@ -1,0 +1,384 @@
+"""`make bench`: the key pages of a program-sized data set, served as in production and driven by wrk.
+
+For each scale (small, then large): a throw-away database filled by `flask bench-data`, every key
+page requested once in-process (SQL statements per request, HTML bytes, gzipped bytes), then
+gunicorn with 2 workers on 127.0.0.1 and wrk at 16 connections for a few seconds per page, signed
+in as the role that opens it. A bare Flask app (bench/ceiling.py) is measured the same way before
+and after, so that the machine's noise cancels out. Prints a table, writes bench/results.json.
+
+SQLite in a temporary folder; PostgreSQL when DATABASE_URL names one whose database name ends in
+`_bench` (its schema is dropped and made again). Only 127.0.0.1 is ever sent a request.
+
+    python bench/run.py [--scales small,large] [--seconds 5] [--smoke]
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+HERE = Path(__file__).resolve().parent
+CONNECTIONS = 16
+SECRET = "bench-only-secret-not-for-production"
+TARGETS = {"ratio": 0.15, "p99_ms": 40, "queries": 6, "large_small": 0.8}
+
+
+class BenchFailed(RuntimeError):
+    pass
+
+
+# ---- the database ------------------------------------------------------------------------------
+
+def database_url(folder: Path, scale: str) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql")):
+        return f"sqlite:///{folder}/bench-{scale}.sqlite"
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    if not name.endswith("_bench"):
+        raise BenchFailed(f"DATABASE_URL names the database {name!r}; the benchmark empties the database it "
+                          "uses, so it runs only on one whose name ends in _bench (e.g. groups_app_bench).")
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgres://", "postgresql+psycopg://", 1)
+                           .replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+def environment(url: str, instance: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("GROUPS_APP_ENV", "FLASK_DEBUG")}
+    env.update(DATABASE_URL=url, INSTANCE_PATH=str(instance), SECRET_KEY=SECRET, MAIL_SERVER="",
+               OUTBOX_DIR=str(instance / "outbox"), PYTHONDONTWRITEBYTECODE="1")
+    return env
+
+
+def build(url: str, instance: Path, scale: str) -> float:
+    env = environment(url, instance)
+    flask = [str(BIN / "flask"), "--app", "groups_app"]
+    started = time.perf_counter()
+    for command in (["db", "upgrade"], ["bench-data", "--scale", scale]):
+        done = subprocess.run([*flask, *command], env=env, cwd=ROOT, capture_output=True, text=True)
+        if done.returncode:
+            raise BenchFailed(f"flask {' '.join(command)} failed:\n{done.stderr[-3000:]}")
+    print(done.stdout.strip())
+    return time.perf_counter() - started
+
+
+# ---- in-process: statements and bytes per page -------------------------------------------------------
+
+def inspect_pages(url: str, instance: Path) -> tuple[list, dict]:
+    """Each key page once, in-process, as its role: status, SQL statements, bytes, gzipped bytes."""
+    os.environ["INSTANCE_PATH"] = str(instance)
+    from sqlalchemy import event
+
+    from groups_app import create_app
+    from groups_app.bench import BENCH_PASSWORD, email, key_pages
+    from groups_app.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1),
+                      "WTF_CSRF_ENABLED": False, "SECRET_KEY": SECRET, "OUTBOX_DIR": str(instance / "outbox")})
+    with app.app_context():
+        pages = key_pages()
+        engine = db.engine
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK)", statement):
+            statements.append(statement)
+
+    clients, facts = {}, {}
+    for page in pages:
+        client = clients.get(page.who)
+        if client is None:
+            client = clients[page.who] = app.test_client()
+            if page.who:
+                answer = client.post("/login", data={"identifier": email(page.who), "password": BENCH_PASSWORD})
+                if answer.status_code != 302:
+                    raise BenchFailed(f"{page.who} could not sign in in-process ({answer.status_code})")
+        client.get(page.path)  # the first request of a client may do one-off work
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            answer = client.get(page.path)
+            body = answer.get_data()  # a streamed answer runs its statements as it is read
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        timings = []
+        for _ in range(7):  # one process, one request at a time: steadier than served figures on a busy machine
+            started = time.perf_counter()
+            client.get(page.path).get_data()
+            timings.append((time.perf_counter() - started) * 1000)
+        facts[page.name] = {"status": answer.status_code, "queries": len(statements), "bytes": len(body),
+                            "gzip_bytes": len(gzip.compress(body, 5)), "inprocess_ms": statistics.median(timings),
+                            "statements": list(statements)}
+    with app.app_context():
+        db.engine.dispose()
+    return pages, facts
+
+
+# ---- served: gunicorn and wrk --------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def served(target: str, env: dict, log: Path):
+    port = free_port()
+    command = [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+               "--timeout", "60", target]
+    with log.open("ab") as output:
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(200):
+            if process.poll() is not None:
+                raise BenchFailed(f"gunicorn stopped at start; see {log}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise BenchFailed("gunicorn did not start in 20 s")
+        time.sleep(0.5)  # both workers up
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def sign_in(base: str, who: str) -> str:
+    """Sign in over HTTP as a person would (the form, its CSRF token); the Cookie header to send."""
+    from groups_app.bench import BENCH_PASSWORD, email
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = opener.open(f"{base}/login", timeout=30).read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+    data = {"identifier": email(who), "password": BENCH_PASSWORD, "csrf_token": token.group(1) if token else ""}
+    opener.open(f"{base}/login", urllib.parse.urlencode(data).encode(), timeout=30).read()
+    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
+    if "session=" not in cookies:
+        raise BenchFailed(f"{who} could not sign in over HTTP")
+    return cookies
+
+
+def fetch_status(url: str, cookie: str | None, timeout: float = 60) -> int:
+    """The status of one GET; 0 when no answer came in time."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            answer.read()
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (OSError, urllib.error.URLError):
+        return 0
+
+
+def settle(base: str, limit: float = 180) -> None:
+    """Wait until the workers are idle again: a slow page leaves requests queued after wrk stops,
+    and the next page must not be measured behind them."""
+    until = time.monotonic() + limit
+    while time.monotonic() < until:
+        started = time.monotonic()
+        if fetch_status(base + "/favicon.ico", None, timeout=limit) == 200 and time.monotonic() - started < 0.5:
+            return
+
+
+def drive(url: str, seconds: float, cookie: str | None = None, warm: bool = True) -> dict:
+    """wrk at 16 connections for `seconds`, gzip accepted as a phone's browser would, after a
+    second of warming up (each worker compiles its templates on first use)."""
+    if warm:
+        first = drive_once(url, 1, cookie)
+        if first["not_2xx"] or first["errors"]:
+            return first
+    return drive_once(url, seconds, cookie)
+
+
+def drive_once(url: str, seconds: float, cookie: str | None = None) -> dict:
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(HERE / "report.lua"),
+               "-H", "Accept-Encoding: gzip", "-H", "Accept-Language: he"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    done = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60)
+    line = next((x for x in done.stdout.splitlines() if x.startswith("{")), None)
+    if line is None:
+        raise BenchFailed(f"wrk said: {done.stdout}{done.stderr}")
+    raw = json.loads(line)
+    return {"rps": raw["requests"] / (raw["duration_us"] / 1e6), "p50_ms": raw["p50_us"] / 1000,
+            "p99_ms": raw["p99_us"] / 1000, "requests": raw["requests"], "not_2xx": raw["not_2xx"],
+            "statuses": raw["statuses"].strip(), "errors": raw["connect_errors"] + raw["read_errors"] +
+            raw["write_errors"], "timeouts": raw["timeouts"]}
+
+
+def ceiling(seconds: float, folder: Path, warm: bool = True) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(HERE))
+    with served("ceiling:app", env, folder / "gunicorn-ceiling.log") as base:
+        fetch_status(base + "/", None)
+        return drive(base + "/", seconds, warm=warm)
+
+
+def run_scale(scale: str, folder: Path, seconds: float, warm: bool = True) -> tuple[list, dict, dict]:
+    instance = folder / scale
+    instance.mkdir(parents=True, exist_ok=True)
+    url = database_url(folder, scale)
+    built = build(url, instance, scale)
+    pages, facts = inspect_pages(url, instance)
+    results = {}
+    with served("groups_app:create_app()", environment(url, instance), folder / f"gunicorn-{scale}.log") as base:
+        cookies = {who: sign_in(base, who) for who in {p.who for p in pages if p.who}}
+        for page in pages:
+            cookie = cookies.get(page.who)
+            settle(base)
+            status = fetch_status(base + page.path, cookie)
+            result = drive(base + page.path, seconds, cookie, warm) if status == 200 else {}
+            result.update(facts[page.name], warm_status=status)
+            results[page.name] = result
+            print(f"  {scale:5} {page.name:24} {result.get('rps', 0):8.1f} req/s  p99 {result.get('p99_ms', 0):7.1f} ms  "
+                  f"{result['queries']:3} queries  status {status}", flush=True)
+    return pages, results, {"build_seconds": round(built, 1)}
+
+
+# ---- the report ------------------------------------------------------------------------------------
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        cpu = platform.processor()
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    wrk = [line.split(" Copyright")[0] for line in subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.splitlines()[:1]]
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory": memory, "system": platform.platform(),
+            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version, "wrk": " ".join(wrk)}
+
+
+def report(pages, by_scale: dict, bare: dict, meta: dict) -> dict:
+    bare_rps = statistics.mean(b["rps"] for b in bare.values())
+    rows = []
+    for page in pages:
+        row = {"page": page.name, "role": page.who or "signed out", "path": page.path, "scales": {}}
+        for scale, results in by_scale.items():
+            r = results.get(page.name)
+            if r is None:
+                continue
+            r = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items() if k != "statements"}
+            r["ratio_to_bare"] = round(r.get("rps", 0) / bare_rps, 3)
+            row["scales"][scale] = r
+        if {"small", "large"} <= row["scales"].keys() and row["scales"]["small"].get("rps"):
+            row["large_small"] = round(row["scales"]["large"].get("rps", 0) / row["scales"]["small"]["rps"], 2)
+            # the same ratio from one request at a time in-process (time small / time large): less noise
+            row["large_small_1req"] = round(row["scales"]["small"]["inprocess_ms"] / row["scales"]["large"]["inprocess_ms"], 2)
+        rows.append(row)
+    return {"when": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(), "connections": CONNECTIONS,
+            "database": "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite",
+            "bare_flask": {k: {"rps": round(v["rps"], 1), "p50_ms": round(v["p50_ms"], 2), "p99_ms": round(v["p99_ms"], 2)}
+                           for k, v in bare.items()},
+            "targets": TARGETS, **meta, "pages": rows}
+
+
+def print_table(data: dict) -> None:
+    bare = data["bare_flask"]
+    print(f"\nbare Flask: {bare['before']['rps']:.0f} req/s before, {bare['after']['rps']:.0f} after "
+          f"({data['database']}, {data['machine']['cpu']}, {data['machine']['cores']} cores)")
+    head = (f"{'page':24} {'scale':5} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'1 req ms':>8} {'queries':>7} {'KB':>6} "
+            f"{'KB gz':>6} {'x bare':>6} {'L/S':>5}")
+    print(head)
+    print("-" * len(head))
+    for row in data["pages"]:
+        for scale, r in row["scales"].items():
+            ls = f"{row['large_small']:.2f}" if scale == "large" and "large_small" in row else ""
+            print(f"{row['page'][:24]:24} {scale:5} {r.get('rps', 0):7.1f} {r.get('p50_ms', 0):7.1f} {r.get('p99_ms', 0):7.1f} "
+                  f"{r['inprocess_ms']:8.1f} {r['queries']:7} {r['bytes'] / 1024:6.1f} {r['gzip_bytes'] / 1024:6.1f} "
+                  f"{r['ratio_to_bare']:6.2f} {ls:>5}")
+
+
+def failures(data: dict) -> list[str]:
+    found = []
+    for row in data["pages"]:
+        for scale, r in row["scales"].items():
+            if r.get("warm_status") != 200 or r.get("status") != 200 or r.get("not_2xx") or r.get("errors") \
+                    or r.get("timeouts"):
+                found.append(f"{row['page']} ({scale}): status {r.get('warm_status')}/{r.get('status')}, "
+                             f"{r.get('not_2xx', 0)} not 2xx {r.get('statuses', '')}, {r.get('errors', 0)} socket errors, "
+                             f"{r.get('timeouts', 0)} timeouts")
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="small,large", help="comma-separated: small, large")
+    parser.add_argument("--seconds", type=float, default=5, help="how long wrk drives each page")
+    parser.add_argument("--smoke", action="store_true", help="small scale, 2 s a page, fail on any answer not 2xx")
+    parser.add_argument("--out", default=str(HERE / "results.json"))
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("make bench needs wrk, which is not installed. On Debian: apt-get install wrk", file=sys.stderr)
+        return 2
+    scales = ["small"] if args.smoke else [s for s in args.scales.split(",") if s]
+    seconds = 2 if args.smoke else args.seconds
+    warm = not args.smoke  # a smoke run checks answers, not speed
+    sys.path.insert(0, str(ROOT))
+    folder = Path(tempfile.mkdtemp(prefix="groups-bench-"))
+    try:
+        bare = {"before": ceiling(seconds, folder, warm)}
+        print(f"bare Flask before: {bare['before']['rps']:.0f} req/s", flush=True)
+        by_scale, meta, pages = {}, {"build_seconds": {}}, []
+        for scale in scales:
+            pages, by_scale[scale], info = run_scale(scale, folder, seconds, warm)
+            meta["build_seconds"][scale] = info["build_seconds"]
+        bare["after"] = ceiling(seconds, folder, warm)
+        data = report(pages, by_scale, bare, meta)
+    except BenchFailed as failure:
+        print(f"bench failed: {failure} (the logs are in {folder})", file=sys.stderr)
+        return 1
+    print_table(data)
+    if not args.smoke:
+        Path(args.out).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        print(f"\nwritten: {args.out}")
+    bad = failures(data)
+    for line in bad:
+        print(f"NOT 2xx: {line}", file=sys.stderr)
+    if bad:
+        for log in sorted(folder.glob("gunicorn-*.log")):
+            print(f"--- {log.name}\n{log.read_text()[-4000:]}", file=sys.stderr)
+    shutil.rmtree(folder, ignore_errors=True)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +25,37 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+MIN_SECRET_BYTES = 32
+DEVELOPMENT_URL = "http://localhost:5000"
+
+
+def _public_url(value: str | None, production: bool) -> str:
+    """The address people use to reach the app, from which every link in a message is built:
+    never the Host a request claims, which anyone can forge."""
+    value = (value or "").strip().rstrip("/")
+    if not value:
+        if production:
+            raise ConfigError(
+                "PUBLIC_URL is not set. In production set PUBLIC_URL to the address people use, "
+                "for example https://groups.example.org: links in mail are built from it."
+            )
+        return DEVELOPMENT_URL
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"PUBLIC_URL must be an http or https address such as https://groups.example.org, not {value!r}.")
+    return value
+
+
+def _trusted_hosts(value: str | None, public_url: str, production: bool) -> list[str]:
+    """The host names requests may name; any other Host (or X-Forwarded-Host) is answered 400."""
+    if value and value.strip():
+        return [host.strip().lower() for host in value.split(",") if host.strip()]
+    hosts = [urlsplit(public_url).hostname]
+    if not production:
+        hosts += ["localhost", "127.0.0.1"]
+    return list(dict.fromkeys(hosts))
+
+
 def from_environment(instance_path: str) -> dict:
     """Build the configuration mapping for create_app()."""
     env = os.environ.get("GROUPS_APP_ENV", "development")
@@ -34,6 +66,12 @@ def from_environment(instance_path: str) -> dict:
             "SECRET_KEY is not set. In production set SECRET_KEY to a long random value, "
             "for example: python -c 'import secrets; print(secrets.token_hex(32))'"
         )
+    if production and len(secret.encode()) < MIN_SECRET_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY is too short ({len(secret.encode())} bytes). In production it must be at least "
+            f"{MIN_SECRET_BYTES} bytes of random text, for example: python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    public_url = _public_url(os.environ.get("PUBLIC_URL"), production)
     database_url = os.environ.get("DATABASE_URL") or (
         "sqlite:///" + str(Path(instance_path) / "groups_app.sqlite")
     )
@@ -58,6 +96,8 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": https,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "TRUST_PROXY": _int("TRUST_PROXY", 0),
+        "PUBLIC_URL": public_url,
+        "TRUSTED_HOSTS": _trusted_hosts(os.environ.get("TRUSTED_HOSTS"), public_url, production),
         # Sessions: an idle timeout and an absolute lifetime, in minutes.
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 120),
         "REMEMBERED_IDLE_MINUTES": _int("REMEMBERED_IDLE_MINUTES", 14 * 24 * 60),
@@ -68,7 +108,8 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_MAX_FAILURES_ACCOUNT": _int("LOGIN_MAX_FAILURES_ACCOUNT", 5),
         "LOGIN_MAX_FAILURES_ADDRESS": _int("LOGIN_MAX_FAILURES_ADDRESS", 20),
         "PASSWORD_RESET_MINUTES": _int("PASSWORD_RESET_MINUTES", 60),
-        # Mail: SMTP when MAIL_SERVER is set, otherwise files in instance/outbox.
+        # Mail: queued in the database (mail_outbox), sent by `flask mail send` through SMTP when
+        # MAIL_SERVER is set, otherwise written to files in instance/outbox.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _int("MAIL_PORT", 587),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
@@ -76,10 +117,23 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "groups-app@localhost"),
         "OUTBOX_DIR": os.environ.get("OUTBOX_DIR", str(Path(instance_path) / "outbox")),
+        # The mail outbox: tries per message before it is marked failed, and the worker's pause.
+        "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
+        "MAIL_POLL_SECONDS": _int("MAIL_POLL_SECONDS", 10),
+        # How long the link that finishes an email registration works.
+        "CONFIRM_EMAIL_DAYS": _int("CONFIRM_EMAIL_DAYS", 3),
         "BABEL_DEFAULT_LOCALE": "he",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Asia/Jerusalem"),
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         # Leaflet PDFs may be 5 MB; a little more is let through so that the form can say so.
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "LIBRARY_DIR": os.environ.get("LIBRARY_DIR", str(PROJECT_ROOT / "library")),
+        # Home visits: how soon a supervisor must acknowledge a concern before every coordinator
+        # is alerted; referrals accepted from one address per hour; how long closed cases keep names.
+        "CONCERN_ACK_HOURS": _int("CONCERN_ACK_HOURS", 24),
+        "REFERRALS_PER_HOUR": _int("REFERRALS_PER_HOUR", 5),
+        "CASE_RETENTION_YEARS": _int("CASE_RETENTION_YEARS", 7),
+        # Thanks: the leaves the tree hopes for until staff set their own number on its page.
+        "TREE_GOAL": _int("TREE_GOAL", 500),
+        "THANKS_PER_DAY": _int("THANKS_PER_DAY", 3),  # dedications one mother may send in 24 hours
     }

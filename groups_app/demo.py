@@ -128,6 +128,8 @@ def _demo_groups(today: date) -> None:
                                            text="How did you manage night feeds when you went back to work?"))
     db.session.commit()
     _demo_library(people)
+    _demo_visits(people, today)
+    _demo_thanks(people)
 
 
 # Each demo library stocks the books in its group's languages, its first language first, up to
@@ -159,3 +161,93 @@ def _demo_library(people) -> None:
         circulation.checkout(copy.code, group, people[borrower], by=people[facilitator])
         if waiting:
             circulation.place_hold(copy.book, group, people[waiting])
+
+
+def _demo_visits(people, today: date) -> None:
+    """Home visits: the service area, a trained volunteer (Tsega, Amharic and Hebrew) and one in
+    training, a course, a referral waiting in the inbox, and a case with three weekly visits."""
+    from .core.timeutil import utcnow
+    from .visits.models import (
+        Case,
+        CourseEnrolment,
+        CourseSession,
+        Referral,
+        ServiceLocality,
+        TrainingCourse,
+        VisitLog,
+        Volunteer,
+        VolunteerHours,
+    )
+
+    localities = {loc.name_en: loc for loc in db.session.scalars(select(Locality))}
+    for locality in localities.values():  # the demo program serves the whole Negev list
+        db.session.add(ServiceLocality(locality_id=locality.id))
+    course = TrainingCourse(name="Autumn volunteers' course", starts_on=today - timedelta(weeks=20), sessions_planned=6)
+    db.session.add(course)
+    db.session.flush()
+    for week in range(6):
+        db.session.add(CourseSession(course_id=course.id, held_on=course.starts_on + timedelta(weeks=week),
+                                     topic="Listening without advising" if week == 0 else ""))
+    tsega = Volunteer(user_id=people["volunteer"].id, interview_on=today - timedelta(weeks=22), screening="passed",
+                      commitment_from=today - timedelta(weeks=12), availability="0,2,3", max_cases=2)
+    amal = Volunteer(user_id=people["facilitator"].id, interview_on=today - timedelta(weeks=3), screening="passed",
+                     commitment_from=today, availability="1,4")
+    db.session.add_all([tsega, amal])
+    db.session.flush()
+    db.session.add(CourseEnrolment(course_id=course.id, volunteer_id=tsega.id,
+                                   completed_on=course.starts_on + timedelta(weeks=6)))
+    db.session.add(CourseEnrolment(course_id=course.id, volunteer_id=amal.id))  # still in training
+    # A nurse referred Almaz; she was accepted and matched with Tsega, who visits weekly.
+    almaz = people["mother.am"]
+    born = today - timedelta(weeks=9)
+    referral = Referral(mother_name=almaz.name, phone="+972501230001", locality_id=almaz.locality_id,
+                        languages="am,he", baby_birth_date=born, mother_age=20, first_baby=True, source="nurse",
+                        referrer_name="Tipat Halav nurse", consent=True, status="accepted", mother_id=almaz.id,
+                        created_at=utcnow() - timedelta(weeks=5))
+    db.session.add(referral)
+    db.session.flush()
+    case = Case(referral_id=referral.id, mother_id=almaz.id, volunteer_id=tsega.id,
+                supervisor_id=people["staff"].id, locality_id=almaz.locality_id, languages="am,he", source="nurse",
+                mother_age=20, first_baby=True, baby_birth_date=born, status="active",
+                opened_on=today - timedelta(weeks=5), matched_on=today - timedelta(weeks=4))
+    db.session.add(case)
+    db.session.flush()
+    for n, weeks_ago in enumerate((3, 2, 1)):
+        visit = VisitLog(case_id=case.id, volunteer_id=tsega.id, visited_on=today - timedelta(weeks=weeks_ago),
+                         minutes=90, topics="feeding,sleep" if n == 0 else "mothers_wellbeing", mood=3 + (n % 2),
+                         form_token=f"demo-visit-{n}")
+        db.session.add(visit)
+        db.session.flush()
+        db.session.add(VolunteerHours(volunteer_id=tsega.id, worked_on=visit.visited_on, kind="visit", minutes=90,
+                                      visit_id=visit.id))
+    # A new referral waits in the coordinator's inbox: a young Bedouin mother in Rahat.
+    db.session.add(Referral(mother_name="Maryam", phone="+972501230002", locality_id=localities["Rahat"].id,
+                            languages="ar", baby_birth_date=today - timedelta(weeks=3), mother_age=19,
+                            first_baby=True, source="hospital", referrer_name="Maternity ward nurse",
+                            referrer_contact="the ward's social worker", consent=True))
+    db.session.commit()
+
+
+def _demo_thanks(people) -> None:
+    """Two leaves on the tree of thanks (agreed and approved) and one waiting for staff."""
+    from .core.timeutil import utcnow
+    from .groups.models import Group
+    from .thanks.models import Dedication
+    from .visits.models import Volunteer
+
+    rahat = next(g for g in db.session.scalars(select(Group)).unique() if g.locality.name_en == "Rahat")
+    tsega = db.session.scalar(select(Volunteer).where(Volunteer.user_id == people["volunteer"].id))
+    now = utcnow()
+    db.session.add_all([
+        Dedication(writer_id=people["mother.ar"].id, mentor_id=people["facilitator"].id, mentor_kind="facilitator",
+                   group_id=rahat.id, message="شكرًا لكِ يا أمل، تعلّمتُ منكِ أن أثق بنفسي كأم.", language="ar",
+                   signed_as="هدى", consent="agreed", consent_at=now, review="approved", reviewed_at=now,
+                   reviewed_by_id=people["staff"].id),
+        Dedication(writer_id=people["mother.am"].id, mentor_id=people["volunteer"].id, mentor_kind="volunteer",
+                   volunteer_id=tsega.id, message="ፀጋ፣ በየሳምንቱ ስለመጣሽልኝ አመሰግናለሁ።", language="am", signed_as="",
+                   consent="agreed", consent_at=now, review="approved", reviewed_at=now,
+                   reviewed_by_id=people["staff"].id),
+        Dedication(writer_id=people["mother.es"].id, mentor_id=people["facilitator2"].id, mentor_kind="facilitator",
+                   message="Gracias, Olga, por cada encuentro del grupo.", language="es", signed_as="Lucía"),
+    ])
+    db.session.commit()

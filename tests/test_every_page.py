@@ -77,6 +77,13 @@ def demo(app, db):
               "slug": db.session.scalars(select(Leaflet.slug).order_by(Leaflet.id)).first(), "lang": "ar",
               "user_id": db.session.scalar(select(User.id).where(User.email == f"mother.ar@{DEMO_DOMAIN}")),
               "topic_id": meeting.topic_id or 1, "token": "not-a-real-token", "leaflet_id": 1}
+    from groups_app.visits.models import Case, Referral, TrainingCourse, Volunteer
+
+    values.update({"referral_id": db.session.scalars(select(Referral.id).order_by(Referral.id)).first(),
+                   "volunteer_id": db.session.scalars(select(Volunteer.id).order_by(Volunteer.id)).first(),
+                   "course_id": db.session.scalars(select(TrainingCourse.id)).first(),
+                   "case_id": db.session.scalars(select(Case.id)).first(), "concern_id": 999999,
+                   "mail_id": 999999, "dedication_id": 999999})
     return values
 
 

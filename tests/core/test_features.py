@@ -45,7 +45,7 @@ def test_the_factory_lists_the_features_and_imports_nothing_inside_a_function():
         if isinstance(node, ast.FunctionDef):
             assert not [n for n in ast.walk(node) if isinstance(n, ast.Import | ast.ImportFrom)], node.name
     assert [f.__name__.rsplit(".", 1)[-1] for f in FEATURES] == ["core", "accounts", "main", "groups", "library",
-                                                                   "leaflets"]
+                                                                   "leaflets", "visits", "thanks"]
     assert all(callable(getattr(feature, "init_app", None)) for feature in FEATURES)
 
 

@@ -73,11 +73,41 @@ def _sample_objects(persona):
     hold = Hold(book_id=book.id, group_id=group.id, user_id=borrower.id, status="waiting", position=1)
     db.session.add_all([loan, hold])
     db.session.commit()
-    ids = {"user_id": someone.id, "group_id": group.id, "meeting_id": meeting.id, "question_id": question.id,
-           "topic_id": topic.id, "token": "not-a-real-token", "notice_id": 999999,
+    ids = _sample_visits(persona, user, someone, locality)
+    ids |= {"user_id": someone.id, "group_id": group.id, "meeting_id": meeting.id, "question_id": question.id,
+           "topic_id": topic.id, "token": "not-a-real-token", "notice_id": 999999, "mail_id": 999999,
+           "dedication_id": 999999,
            "slug": "sample-leaflet", "lang": "en", "leaflet_id": leaflet.id,
            "book_id": book.id, "loan_id": loan.id, "hold_id": hold.id, "action": "pause"}
     return user, ids
+
+
+def _sample_visits(persona, user, mother, locality) -> dict:
+    """A referral, a course, and a case of `mother` with its concern: the persona is the case's
+    volunteer if she is a volunteer, its supervisor if she is staff."""
+    from groups_app.visits.models import Case, Concern, CourseEnrolment, Referral, TrainingCourse, Volunteer
+
+    volunteer_user = user if persona == "volunteer" else make_user("volunteer")
+    volunteer = Volunteer(user_id=volunteer_user.id, screening="passed", commitment_from=date.today())
+    course = TrainingCourse(name="Sample course", starts_on=date.today() - timedelta(days=60))
+    db.session.add_all([volunteer, course])
+    db.session.flush()
+    db.session.add(CourseEnrolment(course_id=course.id, volunteer_id=volunteer.id, completed_on=date.today()))
+    referral = Referral(mother_name="Sample Mother", phone="+972501234567", locality_id=locality.id, languages="he",
+                        baby_birth_date=date.today() - timedelta(days=30), source="nurse", consent=True)
+    db.session.add(referral)
+    db.session.flush()
+    case = Case(referral_id=referral.id, mother_id=mother.id, volunteer_id=volunteer.id,
+                supervisor_id=user.id if persona == "staff" else None, locality_id=locality.id, languages="he",
+                status="active", opened_on=date.today() - timedelta(days=10), matched_on=date.today() - timedelta(days=7),
+                baby_birth_date=date.today() - timedelta(days=30))
+    db.session.add(case)
+    db.session.flush()
+    concern = Concern(case_id=case.id, raised_by_id=volunteer_user.id, about="mother", what="Sample worry")
+    db.session.add(concern)
+    db.session.commit()
+    return {"referral_id": referral.id, "volunteer_id": volunteer.id, "course_id": course.id, "case_id": case.id,
+            "concern_id": concern.id}
 
 
 # For each ownership rule, the personas who own the sample objects (see _sample_objects).
@@ -88,6 +118,12 @@ OWNERS = {
     "the mother who placed the hold": {"mother"},
     "the mother who borrowed it": {"mother"},
     "the notice's recipient": set(),  # the sample notice id does not exist: 404 for everyone
+    "the case's volunteer, her supervisor and coordinators": {"volunteer", "staff", "coordinator"},
+    "the case's supervisor and coordinators": {"staff", "coordinator"},
+    "the mother's volunteer": {"volunteer"},
+    "the mother the message thanks": set(),  # the sample dedication id does not exist: 404 for everyone
+    "the mother who wrote the message": set(),
+    "the mother the messages thank": set(),
 }
 
 

@@ -248,3 +248,17 @@ def make_copy(book, group, code: str, status: str = "on_shelf"):
     _db.session.add(copy)
     _db.session.commit()
     return copy
+
+
+@pytest.fixture
+def english_by_default(app):
+    """These tests read the English messages: outside a request, and for a visitor whose browser
+    names no language, speak English here (the program's default, Hebrew, is tested elsewhere)."""
+    from flask_babel import refresh
+
+    before = app.config["BABEL_DEFAULT_LOCALE"]
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    refresh()
+    yield
+    app.config["BABEL_DEFAULT_LOCALE"] = before
+    refresh()

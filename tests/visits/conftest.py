@@ -77,14 +77,5 @@ def coordinator(app):
 
 
 @pytest.fixture(autouse=True)
-def english_by_default(app):
-    """These tests read the English messages: outside a request, and for a visitor whose browser
-    names no language, speak English here (the program's default, Hebrew, is tested elsewhere)."""
-    from flask_babel import refresh
-
-    before = app.config["BABEL_DEFAULT_LOCALE"]
-    app.config["BABEL_DEFAULT_LOCALE"] = "en"
-    refresh()
-    yield
-    app.config["BABEL_DEFAULT_LOCALE"] = before
-    refresh()
+def _english(english_by_default):
+    """Messages are checked in English here (see tests/conftest.py)."""

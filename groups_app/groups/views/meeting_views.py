@@ -111,47 +111,45 @@ def move(meeting_id: int):
     return render_template("groups/meeting_time.html", form=form, group=group, meeting=meeting), status
 
 
-@allow(FACILITATORS)
-def cancel(meeting_id: int):
-    """GET asks her to confirm, saying what will happen; POST cancels and tells the members."""
-    meeting = get_meeting(meeting_id)
+def _confirmed(meeting, endpoint: str, action, done: str, **page):
+    """A change members are told of: GET shows what will happen and asks her to confirm; POST
+    runs `action` (a service call) and goes back to the meeting, or says why it was refused."""
     ensure(can_facilitate(current_user, meeting.group))
     back = url_for("groups.meeting_page", meeting_id=meeting.id)
     if request.method == "GET":
-        return render_template(
-            "groups/confirm.html", heading=_("Cancel this meeting?"), danger=True, back=back,
-            action=url_for("groups.cancel", meeting_id=meeting.id), button=_("Yes, cancel the meeting"),
-            explanation=[_("The meeting of %(group)s on %(when)s will be cancelled.", group=meeting.group.name,
-                           when=when(meeting.start)),
-                         _("Every member is told at once, and the meeting shows as cancelled in their calendars."),
-                         _("You can undo the cancellation until the meeting's start; members are then told again.")])
+        return render_template("groups/confirm.html", back=back, action=url_for(endpoint, meeting_id=meeting.id),
+                               **page)
     try:
-        meeting_service.cancel_meeting(meeting, by=current_user)
+        action()
     except DomainError as error:
         return refused(error, back=back)
-    flash(_("The meeting is cancelled and the members are told."), "success")
+    flash(done, "success")
     return redirect(back)
+
+
+@allow(FACILITATORS)
+def cancel(meeting_id: int):
+    meeting = get_meeting(meeting_id)
+    return _confirmed(
+        meeting, "groups.cancel", lambda: meeting_service.cancel_meeting(meeting, by=current_user),
+        _("The meeting is cancelled and the members are told."),
+        heading=_("Cancel this meeting?"), danger=True, button=_("Yes, cancel the meeting"),
+        explanation=[_("The meeting of %(group)s on %(when)s will be cancelled.", group=meeting.group.name,
+                       when=when(meeting.start)),
+                     _("Every member is told at once, and the meeting shows as cancelled in their calendars."),
+                     _("You can undo the cancellation until the meeting's start; members are then told again.")])
 
 
 @allow(FACILITATORS)
 def restore(meeting_id: int):
-    """GET asks her to confirm; POST undoes the cancellation and tells the members again."""
     meeting = get_meeting(meeting_id)
-    ensure(can_facilitate(current_user, meeting.group))
-    back = url_for("groups.meeting_page", meeting_id=meeting.id)
-    if request.method == "GET":
-        return render_template(
-            "groups/confirm.html", heading=_("Undo the cancellation?"), danger=False, back=back,
-            action=url_for("groups.restore", meeting_id=meeting.id), button=_("Yes, the meeting takes place"),
-            explanation=[_("The meeting of %(group)s on %(when)s will take place after all.", group=meeting.group.name,
-                           when=when(meeting.start)),
-                         _("Every member is told at once.")])
-    try:
-        meeting_service.restore_meeting(meeting, by=current_user)
-    except DomainError as error:
-        return refused(error, back=back)
-    flash(_("The meeting takes place after all, and the members are told."), "success")
-    return redirect(back)
+    return _confirmed(
+        meeting, "groups.restore", lambda: meeting_service.restore_meeting(meeting, by=current_user),
+        _("The meeting takes place after all, and the members are told."),
+        heading=_("Undo the cancellation?"), danger=False, button=_("Yes, the meeting takes place"),
+        explanation=[_("The meeting of %(group)s on %(when)s will take place after all.", group=meeting.group.name,
+                       when=when(meeting.start)),
+                     _("Every member is told at once.")])
 
 
 @allow(role("mother"))

@@ -247,7 +247,10 @@ def accept(referral: Referral, *, by, override: bool = False, override_reason: s
 
 
 def _accept(referral: Referral, by, override: bool, reason: str) -> Case:
-    db.session.refresh(referral, with_for_update=True)  # two coordinators at once: one case
+    # Two coordinators at once: one case. Lock the row alone (PostgreSQL refuses FOR UPDATE on the
+    # outer join that loads its locality), then read it afresh.
+    db.session.execute(select(Referral.id).where(Referral.id == referral.id).with_for_update())
+    db.session.refresh(referral)
     if referral.status == "accepted" or case_of(referral) is not None:
         raise Conflict(_l("This referral is already accepted: her case is open."))
     result = check(referral)

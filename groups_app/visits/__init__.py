@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Flask
 
 from ..accounts.audit_log import audit_kinds, audit_subjects
+from ..accounts.services import data_export
 from ..core.extension_points import home_section, nav_links, work_card
-from . import audit_names, commands, home, models  # noqa: F401  (models: the tables exist for every app)
+from . import audit_names, commands, home, models, privacy_export  # noqa: F401  (models: the tables exist for every app)
 from .blueprint import bp
 
 
@@ -15,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(commands.cli)
     audit_subjects.connect(app, audit_names.names)
     audit_kinds.connect(app, audit_names.kinds)
+    data_export.connect(app, privacy_export.export_visits)
     nav_links.connect(app, home.menu)
     home_section.connect(app, home.sections)
     work_card.connect(app, home.work_cards)

@@ -85,3 +85,24 @@ def test_an_anonymised_case_still_opens_for_a_coordinator(client, db):
     login(client, make_user("coordinator"))
     page = client.get(f"/visits/cases/{case.id}").get_data(as_text=True)
     assert "An anonymised case" in page and "ancient" not in page
+
+
+def test_her_data_download_says_she_has_a_case_and_who_visits_her_but_not_the_notes(client, db):
+    import json
+
+    from groups_app.visits.models import VisitLog
+    from tests.conftest import login, make_user
+
+    mother = make_user("mother", name="Salma Abu-Kaf", language="en")
+    volunteer = make_volunteer(name="Amal Haddad")
+    case = make_case(mother, volunteer=volunteer, notes="Private working note")
+    db.session.add(VisitLog(case_id=case.id, volunteer_id=volunteer.id, visited_on=case.matched_on, minutes=60,
+                            mood=4, notes="What they talked about", form_token="export-test"))
+    db.session.commit()
+    login(client, mother)
+    data = json.loads(client.get("/account/data.json").get_data(as_text=True))
+    [mine] = data["home_visits"]
+    assert mine["volunteer"] == "Amal" and mine["status"] == case.status
+    assert mine["visits"] == [case.matched_on.isoformat()]
+    text = json.dumps(data, ensure_ascii=False)
+    assert "Private working note" not in text and "What they talked about" not in text and "Haddad" not in text

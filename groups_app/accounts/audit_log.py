@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from babel.dates import format_date, format_time
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -159,10 +159,14 @@ def all_areas() -> dict[str, Any]:
 
 
 def all_kinds() -> dict[str, Kind]:
-    """Every action in words: the ones above and those the features connected to `audit_kinds`."""
-    kinds = dict(KINDS)
-    for _area, _label, more in audit_kinds.collect():
-        kinds.update(more)
+    """Every action in words: the ones above and those the features connected to `audit_kinds`.
+    Merged once per app (features connect at start), not once per event on the page."""
+    kinds = current_app.extensions.get("groups_app.audit_kinds")
+    if kinds is None:
+        kinds = dict(KINDS)
+        for _area, _label, more in audit_kinds.collect():
+            kinds.update(more)
+        current_app.extensions["groups_app.audit_kinds"] = kinds
     return kinds
 
 

@@ -3,6 +3,7 @@ HTML through, so no script can reach a reader's page. A web address in the text 
 that shows only the site's name (who.int), so a source fits on a phone's line and on paper."""
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import urlsplit
 
@@ -14,8 +15,28 @@ from markupsafe import Markup
 
 from ..core.errors import DomainError
 
-_inspect = MarkdownIt("commonmark", {"html": True})
-SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:", "/", "#")
+
+class _Inspector(MarkdownIt):
+    """Sees every link as written: none left as plain text for looking unsafe (so that it can be
+    refused with a message) and none re-encoded (so that its scheme is judged as decoded)."""
+
+    def validateLink(self, url: str) -> bool:  # noqa: N802 - markdown-it's name
+        return True
+
+    def normalizeLink(self, url: str) -> str:  # noqa: N802
+        return url
+
+
+_inspect = _Inspector("commonmark", {"html": True})
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:")
+# What a browser drops from an address before reading its scheme: C0 controls and spaces at the
+# ends, tabs and line breaks anywhere ("java\tscript:" is javascript:).
+_CONTROLS = re.compile(r"[\x00-\x20\x7f]+")
+UNSAFE_LINK = _l("Links must start with https://, http://, mailto: or tel:.")
+SCHEME_RELATIVE = _l("Write web addresses in full, starting with https:// (an address that starts with // is not "
+                     "accepted).")
+NO_PICTURES = _l("Leaflets cannot show pictures: please remove the part that starts with ![ (the leaflet's "
+                 "text is read on small phones and printed).")
 URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'\")]}»”’"
 # MDA's number, in Western or Arabic-Indic digits.
@@ -85,28 +106,60 @@ def _short_links(state: StateCore) -> None:
         block.children = out
 
 
-_render = MarkdownIt("commonmark", {"html": False, "linkify": False})
+class _Renderer(MarkdownIt):
+    """What was saved before a rule was tightened still renders safely: a link the rules refuse
+    stays text, and no picture is fetched."""
+
+    def validateLink(self, url: str) -> bool:  # noqa: N802 - markdown-it's name
+        return super().validateLink(url) and link_problem(url) is None
+
+
+_render = _Renderer("commonmark", {"html": False, "linkify": False}).disable("image")
 _render.core.ruler.push("short_links", _short_links)
 
 
+def link_problem(target: str):
+    """The message for a link address that is not allowed, or None: http(s), mailto, tel, or a
+    path on this site. `//host` (and `/\\host`, which browsers read the same) is another site's
+    address with the page's scheme: it is refused, with a request to write https:// in full."""
+    address = _CONTROLS.sub("", target or "").lower()
+    if address.startswith(("//", "/\\", "\\")):
+        return SCHEME_RELATIVE
+    if _SCHEME.match(address):
+        return None if address.startswith(("http://", "https://", "mailto:", "tel:")) else UNSAFE_LINK
+    return None if address.startswith(("/", "#")) else UNSAFE_LINK
+
+
 def problems(text: str) -> None:
-    """Raise DomainError for raw HTML or a link that is not http(s), mailto, tel or on-site."""
-    for token in _inspect.parse(text):
+    """Raise DomainError for raw HTML, a picture, or a link that is not http(s), mailto, tel or
+    on-site: inline, reference-style or autolinked, however its address is written."""
+    env: dict = {}
+    for token in _inspect.parse(text, env):
         if token.type == "html_block":
             raise DomainError(_l("The text holds HTML. Please use Markdown only (no tags like <p> or <script>)."), field="body")
         for child in token.children or []:
             if child.type == "html_inline":
                 raise DomainError(_l("The text holds HTML. Please use Markdown only (no tags like <p> or <script>)."),
                                   field="body")
-            if child.type in ("link_open", "image"):
-                target = (child.attrGet("href") or child.attrGet("src") or "").strip().lower()
-                if not target.startswith(SAFE_SCHEMES):
-                    raise DomainError(_l("Links must start with https://, http://, mailto: or tel:."), field="body")
-    # markdown-it leaves a link it finds unsafe as plain text; catch those too.
-    lowered = text.lower().replace(" ", "")
-    for scheme in ("javascript:", "vbscript:", "data:"):
-        if f"]({scheme}" in lowered or f"]:{scheme}" in lowered:
-            raise DomainError(_l("Links must start with https://, http://, mailto: or tel:."), field="body")
+            if child.type == "link_open":
+                problem = link_problem(str(child.attrGet("href") or ""))
+                if problem:
+                    raise DomainError(problem, field="body")
+            if child.type == "image":  # no picture store here, and none fetched from another site
+                unsafe = link_problem(str(child.attrGet("src") or "")) == UNSAFE_LINK
+                raise DomainError(UNSAFE_LINK if unsafe else NO_PICTURES, field="body")
+    for reference in env.get("references", {}).values():  # definitions, used or not
+        problem = link_problem(reference.get("href", ""))
+        if problem:
+            raise DomainError(problem, field="body")
+    # What markdown-it does not take for a link (a control character inside the address) is
+    # shown as text; refuse it all the same, read as a browser would read it.
+    squeezed = _CONTROLS.sub("", html.unescape(text)).lower()
+    for scheme in ("javascript:", "vbscript:", "data:", "file:"):
+        if any(f"{opening}{scheme}" in squeezed for opening in ("](", "](<", "]:", "]:<", "<")):
+            raise DomainError(UNSAFE_LINK, field="body")
+    if "](//" in squeezed or "](<//" in squeezed:
+        raise DomainError(SCHEME_RELATIVE, field="body")
 
 
 def has_peer_note(text: str) -> bool:
@@ -125,4 +178,4 @@ def has_peer_note(text: str) -> bool:
 
 def render(text: str) -> Markup:
     """Safe HTML for a leaflet body (raw HTML in the text comes out escaped)."""
-    return Markup(_render.render(text))  # noqa: S704 - markdown-it escapes all HTML when html=False
+    return Markup(_render.render(text))  # noqa: S704  # nosec B704  # markdown-it escapes all HTML when html=False

@@ -11,7 +11,7 @@ from groups_app.leaflets.models import Leaflet, LeafletRevision
 from tests.conftest import make_user
 
 LIBRARY = Path(__file__).resolve().parents[2] / "library"
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = (Path(__file__).resolve().parent / "pdf_corpus" / "good-plain.pdf").read_bytes()  # a real one: pdfcheck parses it
 
 
 def _leaflet(staff, slug="good-latch"):
@@ -107,13 +107,16 @@ def test_file_names_with_paths_or_nulls_are_refused(name):
         files.check_name(name)
 
 
-def test_a_good_pdf_is_stored_under_a_name_the_server_chose(app):
+def test_a_good_pdf_is_kept_in_the_database_by_id(app):
     staff = make_user("staff")
     leaflet = _leaflet(staff)
-    english = services.save_text(leaflet, "en", "Latch", "Text.", PDF, "publish", by=staff)
-    assert english.published.pdf_name.endswith(".pdf") and len(english.published.pdf_name) == 36
-    assert files.pdf_path(english.published.pdf_name).read_bytes() == PDF
-    assert files.pdf_path("../secret.pdf") is None
+    from tests.leaflets.test_stored_pdfs import real_pdf
+
+    data = real_pdf("kept")
+    english = services.save_text(leaflet, "en", "Latch", "Text.", data, "publish", by=staff)
+    stored = files.read_pdf(english.published.pdf_file_id)
+    assert stored.data == data and stored.content_type == "application/pdf" and stored.size == len(data)
+    assert files.read_pdf(None) is None and files.read_pdf(english.published.pdf_file_id + 1) is None
 
 
 def test_reader_gets_another_language_she_reads_with_a_fallback_flag(app):

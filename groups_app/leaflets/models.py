@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.storage import StoredFile  # noqa: F401 - its table, which the PDF columns refer to
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..groups.models import Topic
@@ -60,7 +61,8 @@ class LeafletTranslation(db.Model):
     state: Mapped[str] = mapped_column(String(10), default=DRAFT)
     # For a translation: the source's revision number it was made from.
     source_number: Mapped[int | None] = mapped_column(Integer)
-    pdf_name: Mapped[str | None] = mapped_column(String(80))  # a name the server chose
+    # The PDF edition, kept in the database (core.storage) so that every app server has it.
+    pdf_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"), index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     published_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("leaflet_revisions.id", ondelete="SET NULL", use_alter=True)
@@ -86,7 +88,7 @@ class LeafletRevision(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     source_number: Mapped[int | None] = mapped_column(Integer)
-    pdf_name: Mapped[str | None] = mapped_column(String(80))
+    pdf_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"), index=True)
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

@@ -145,8 +145,8 @@ def save_text(leaflet: Leaflet, language: str, title: str, body: str, pdf: bytes
     markdown.problems(body)
     if language != leaflet.source_language and source_number(leaflet) is None:
         raise DomainError(_l("Publish the source version first; translations are made from it."))
-    if pdf is not None:
-        files.check_pdf(pdf)
+    # Checked (size first, then content) and kept: the last rule; the transaction holds it.
+    new_file = files.store_pdf(pdf) if pdf is not None else None
     translation = leaflet.translation(language)
     if translation is None:
         translation = LeafletTranslation(language=language, title=title, body=body)
@@ -154,12 +154,14 @@ def save_text(leaflet: Leaflet, language: str, title: str, body: str, pdf: bytes
     translation.title, translation.body, translation.updated_at = title, body, utcnow()
     if language != leaflet.source_language:
         translation.source_number = source_number(leaflet)
-    if pdf is not None:
-        translation.pdf_name = files.store_pdf(pdf)
+    replaced = None
+    if new_file is not None:  # it replaces the old file, which goes unless a published revision keeps it
+        replaced, translation.pdf_file_id = translation.pdf_file_id, new_file
     translation.state = {"draft": DRAFT, "review": IN_REVIEW, "publish": PUBLISHED}[action]
     db.session.flush()
     if action == "publish":
         _publish(translation, by)
+    files.forget_unused(replaced)
     audit.record(f"leaflet.{action}", actor=by, target=f"leaflet:{leaflet.slug}:{language}")
     db.session.commit()
     return translation
@@ -171,7 +173,7 @@ def _publish(translation: LeafletTranslation, by: User | None) -> LeafletRevisio
     ) or 0
     revision = LeafletRevision(translation_id=translation.id, number=last + 1, title=translation.title,
                                body=translation.body, source_number=translation.source_number,
-                               pdf_name=translation.pdf_name, published_by_id=by.id if by else None)
+                               pdf_file_id=translation.pdf_file_id, published_by_id=by.id if by else None)
     db.session.add(revision)
     db.session.flush()
     translation.published_revision_id = revision.id

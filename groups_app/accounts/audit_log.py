@@ -86,6 +86,8 @@ KINDS: dict[str, Kind] = {
         _l("A sign-in failed: no account has that email address or phone number."), _no_actor),
     "login.throttled": Kind("accounts", _l("Sign-in paused after failures"),
                             _l("A sign-in was refused after too many failed tries.")),
+    "login.under_attack": Kind("accounts", _l("Many failed sign-ins to one account"),
+                               _l("Many sign-ins to the account of %(person)s failed; they were told by a notice.")),
     "password.changed": Kind("accounts", _l("Password changed"), _l("%(actor)s changed their password.")),
     "password.reset_requested": Kind(
         "accounts", _l("Password reset link asked for"), _l("%(actor)s asked for a link to reset their password."),

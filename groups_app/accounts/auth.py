@@ -8,13 +8,15 @@ from datetime import timedelta
 from flask import current_app, render_template, session
 from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, case, delete, func, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core import audit
+from ..core.audit import AuditEvent
 from ..core.errors import DomainError
 from ..core.mail import public_url, send_mail
+from ..core.notify import notify
 from ..core.passwords import password_problem
 from ..core.phones import e164_or_none, phone_digits
 from ..core.timeutil import aware, utcnow
@@ -54,9 +56,24 @@ def find_by_identifier(identifier: str) -> User | None:
 
 
 # ---- failed sign-ins ------------------------------------------------------------------------
+# OWASP's advice: slow down guessing per account and address, never lock the account itself.
+# - one address may try one account LOGIN_MAX_FAILURES_ACCOUNT times in the window ("the limit"),
+#   and all accounts together LOGIN_MAX_FAILURES_ADDRESS times;
+# - an account with LOGIN_UNDER_ATTACK_FAILURES failures in the window, from all addresses, is
+#   under attack: each address that has failed on it gets LOGIN_UNDER_ATTACK_TRIES_PER_MINUTE
+#   tries a minute, while an address that has not failed (her own phone) signs in as ever; she
+#   is told once a window.
 
-def _account_key(identifier: str) -> str:
-    """One key per account, however it was typed: another spelling of a number is no fresh start."""
+_LOOK_UP = object()
+
+
+def _account_key(identifier: str, user: User | None | object = _LOOK_UP) -> str:
+    """One key per account found, however it was typed (any spelling of her number, or her email
+    address): another spelling is no fresh start. With no account, the normalised text."""
+    if user is _LOOK_UP:
+        user = find_by_identifier(identifier)
+    if user is not None:
+        return token_hash(f"user:{user.id}")
     identifier = (identifier or "").strip().lower()
     if "@" not in identifier:
         identifier = e164_or_none(identifier) or identifier
@@ -67,24 +84,68 @@ def _window_start():
     return utcnow() - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
 
 
-def _record_failure(identifier: str, address: str) -> None:
+def _record_failure(key: str, address: str) -> None:
     """Note a failed sign-in, and forget those that left the window: they count for nothing now."""
     db.session.execute(delete(LoginFailure).where(LoginFailure.at < _window_start()))
-    db.session.add(LoginFailure(account_key=_account_key(identifier), address=address))
+    db.session.add(LoginFailure(account_key=key, address=address))
 
 
-def _throttled(identifier: str, address: str) -> bool:
+def _failures(key: str, address: str) -> dict[str, int]:
+    """This window's failures, in one query: of this pair (and of it in the last minute), of the
+    address on any account, and of the account from any address."""
+    now = utcnow()
+    mine, here = LoginFailure.account_key == key, LoginFailure.address == address
+
+    def counted(*conditions):
+        return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
+
+    row = db.session.execute(
+        select(counted(mine, here), counted(mine, here, LoginFailure.at > now - timedelta(minutes=1)),
+               counted(here), counted(mine))
+        .where(LoginFailure.at > _window_start(), or_(mine, here))
+    ).one()
+    return dict(zip(("pair", "pair_last_minute", "address", "account"), (int(n) for n in row), strict=True))
+
+
+def _minutes_to_wait(key: str, address: str) -> int | None:
+    """None when this try may go ahead; else how long to tell her to wait."""
+    config = current_app.config
+    seen = _failures(key, address)
+    if seen["pair"] >= config["LOGIN_MAX_FAILURES_ACCOUNT"] or seen["address"] >= config["LOGIN_MAX_FAILURES_ADDRESS"]:
+        return config["LOGIN_WINDOW_MINUTES"]
+    if (seen["pair"] and seen["account"] >= config["LOGIN_UNDER_ATTACK_FAILURES"]
+            and seen["pair_last_minute"] >= config["LOGIN_UNDER_ATTACK_TRIES_PER_MINUTE"]):
+        return 1  # under attack: this address, which has failed on her account, slows down
+    return None
+
+
+def _tell_her_if_under_attack(user: User, key: str) -> None:
+    """Once the account crosses the under-attack mark, write her one notice (and mail, if she
+    allows it) a window; the audit event is the record that she was told."""
     config = current_app.config
     since = _window_start()
-    by_account = db.session.scalar(
-        select(func.count()).where(LoginFailure.account_key == _account_key(identifier), LoginFailure.at > since)
+    db.session.flush()
+    failures = db.session.scalar(
+        select(func.count()).where(LoginFailure.account_key == key, LoginFailure.at > since)
+    ) or 0
+    if failures < config["LOGIN_UNDER_ATTACK_FAILURES"] or not user.active:
+        return
+    # Two failures that cross the mark together write one notice: the second waits for the first.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    told = db.session.scalar(
+        select(AuditEvent.id).where(AuditEvent.action == "login.under_attack",
+                                    AuditEvent.target == f"user:{user.id}", AuditEvent.at > since).limit(1)
     )
-    by_address = db.session.scalar(
-        select(func.count()).where(LoginFailure.address == address, LoginFailure.at > since)
+    if told:
+        return
+    addresses = db.session.scalar(
+        select(func.count(func.distinct(LoginFailure.address)))
+        .where(LoginFailure.account_key == key, LoginFailure.at > since)
     )
-    return (by_account or 0) >= config["LOGIN_MAX_FAILURES_ACCOUNT"] or (by_address or 0) >= config[
-        "LOGIN_MAX_FAILURES_ADDRESS"
-    ]
+    notify(user, _l("Someone tried to sign in to your account"), "accounts/email/sign_in_attempts.txt",
+           link=public_url("accounts.change_password"))
+    audit.record("login.under_attack", actor=None, target=f"user:{user.id}",
+                 detail={"failures": failures, "addresses": addresses})
 
 
 _DUMMY_HASH: str | None = None
@@ -93,20 +154,22 @@ _DUMMY_HASH: str | None = None
 def authenticate(identifier: str, password: str, address: str) -> User:
     """The user whose identifier and password these are, or SignInRefused / SignInThrottled.
 
-    The same message whether the account exists or not, and the same work (one hash check),
-    so that sign-in tells nobody which accounts exist.
+    The same message whether the account exists or not, and the same work (one hash check, or
+    none when the try is refused), so that sign-in tells nobody which accounts exist.
     """
     global _DUMMY_HASH
-    if _throttled(identifier, address):
+    user = find_by_identifier(identifier)
+    key = _account_key(identifier, user)
+    wait = _minutes_to_wait(key, address)
+    if wait is not None:
         audit.record_now("login.throttled", detail={"address": address})
         raise SignInThrottled(
             ngettext(
                 "Too many failed sign-ins. Please wait %(num)d minute and try again, or reset your password.",
                 "Too many failed sign-ins. Please wait %(num)d minutes and try again, or reset your password.",
-                current_app.config["LOGIN_WINDOW_MINUTES"],
+                wait,
             )
         )
-    user = find_by_identifier(identifier)
     if user is None:
         _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
         check_password_hash(_DUMMY_HASH, password)
@@ -114,11 +177,14 @@ def authenticate(identifier: str, password: str, address: str) -> User:
           and not user.awaiting_confirmation)  # joined by email: she opens the link we sent first
     if not ok:
         db.session.rollback()
-        _record_failure(identifier, address)
+        _record_failure(key, address)
         audit.record("login.failed", actor=user, detail={"address": address})
+        if user is not None:
+            _tell_her_if_under_attack(user, key)
         db.session.commit()
         raise SignInRefused(_l("The email, phone number or password is not right, or the account is disabled."))
-    db.session.execute(delete(LoginFailure).where(LoginFailure.account_key == _account_key(identifier)))
+    # Her success forgets this address's failures on her account, not those of other addresses.
+    db.session.execute(delete(LoginFailure).where(LoginFailure.account_key == key, LoginFailure.address == address))
     return user
 
 

@@ -107,6 +107,8 @@ def sentence_cases(w):
         ("login.failed", None, None, {"address": "10.0.0.9"},
          "A sign-in failed: no account has that email address or phone number."),
         ("login.throttled", None, None, {"address": "10.0.0.9"}, "A sign-in was refused after too many failed tries."),
+        ("login.under_attack", None, me, {"failures": 10, "addresses": 3},
+         "Many sign-ins to the account of Mira Cohen failed; they were told by a notice."),
         ("password.changed", mira, me, None, "Mira Cohen changed their password."),
         ("password.reset_requested", mira, None, None, "Mira Cohen asked for a link to reset their password."),
         ("password.reset_requested", None, None, None,

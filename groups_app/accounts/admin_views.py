@@ -34,7 +34,7 @@ def user_roles(user_id: int):
     person = db.session.get(User, user_id) or abort(404)
     form = RolesForm(roles=sorted(person.role_names), active=person.active) if request.method == "GET" else RolesForm()
     done, status, _result = submit(
-        form, lambda: services.set_access(person, set(form.roles.data), form.active.data, by=current_user)
+        form, lambda: services.set_access(person, set(form.roles.data or ()), form.active.data, by=current_user)
     )
     if done:
         flash(_("Saved the roles of %(name)s.", name=person.name), "success")

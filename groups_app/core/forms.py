@@ -6,9 +6,12 @@ from datetime import date
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.validators import ValidationError
+from wtforms.widgets import PasswordInput, TextArea
 
 from .errors import DomainError
+from .input import FIRST_YEAR, LAST_YEAR, MAX_ID, MIN_INT, one_line
 
 # WTForms and Flask-WTF messages a user can meet, listed so that extraction puts them in our
 # catalogs (Amharic has no WTForms translation of its own).
@@ -42,6 +45,42 @@ class BaseForm(FlaskForm):
         def get_translations(self, form):
             return _Translations()
 
+        def bind_field(self, form, unbound_field, options):
+            return guard_field(unbound_field.bind(form=form, **options))
+
+
+def guard_field(field):
+    """Every field of our forms takes numbers and choices as the database can store them: a choice
+    coerced to a number (an id) and an integer field stay within 32 bits, a choice that cannot be
+    read says so in our catalogs (never echoing what was sent), and a single-line field is one line."""
+    if isinstance(field, SelectField):  # RadioField and SelectMultipleField too
+        field.coerce = _bounded(field.coerce)
+        field.invalid_value_message = field.invalid_value_message or NOT_A_CHOICE
+        field.invalid_choice_message = field.invalid_choice_message or NOT_A_CHOICE  # not the values sent
+    if isinstance(field, IntegerField):
+        field.validators = [*field.validators, _within_32_bits]
+    if isinstance(field, StringField) and not isinstance(field.widget, (TextArea, PasswordInput)):
+        field.filters = (*field.filters, one_line)
+    return field
+
+
+NOT_A_CHOICE = _l("Not a valid choice.")
+
+
+def _bounded(coerce):
+    def bounded(value):
+        result = coerce(value)
+        if isinstance(result, int) and not isinstance(result, bool) and not MIN_INT <= result <= MAX_ID:
+            raise ValueError("out of range")
+        return result
+
+    return bounded
+
+
+def _within_32_bits(form, field):
+    if isinstance(field.data, int) and not MIN_INT <= field.data <= MAX_ID:
+        raise ValidationError(_l("Not a valid integer value."))
+
 
 class IsoDateField(DateField):
     """A date field (the phone's date picker sends YYYY-MM-DD) with a message in our catalogs."""
@@ -55,6 +94,9 @@ class IsoDateField(DateField):
         except ValueError:
             self.data = None
             raise ValueError(_l("Please give the date as year-month-day, for example 2026-03-31.")) from None
+        if not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+            self.data = None
+            raise ValueError(_l("This date is too far in the past or in the future."))
 
 
 def show_error(form: FlaskForm, error) -> int:

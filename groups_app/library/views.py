@@ -14,6 +14,7 @@ from ..core.errors import DomainError
 from ..core.forms import refused, submit
 from ..core.http import page_number
 from ..core.i18n import LANGUAGES
+from ..core.input import record_id
 from ..core.permissions import ANYONE, SIGNED_IN, allow, ensure, owner, role
 from ..core.security import no_store
 from ..core.timeutil import today
@@ -33,6 +34,14 @@ def _group(group_id: int) -> Group:
     return db.session.get(Group, group_id) or abort(404)
 
 
+def _posted_group() -> Group:
+    """The group chosen in the form; a value that is not an id asks her to choose one (400)."""
+    group_id = request.form.get("group_id", type=record_id)
+    if group_id is None:
+        raise DomainError(_("Please choose a group."), field="group_id")
+    return _group(group_id)
+
+
 @allow(ANYONE)
 def catalogue():
     args = request.args
@@ -42,7 +51,7 @@ def catalogue():
     if not any(args.get(key, "").strip() for key in ("q", "language", "subject", "group", "available")):
         front = lists.catalogue(current_user, page_number())  # no search terms: what she can borrow first
         return render_template("library/catalogue.html", front=front, pagination=front.rest, counts=front.counts, **shown)
-    group_id = int(args["group"]) if args.get("group", "").isdigit() else None
+    group_id = args.get("group", type=record_id)
     pagination = search(args.get("q", ""), args.get("language") if args.get("language") in LANGUAGES else None,
                         args.get("subject") if args.get("subject") in SUBJECTS else None, group_id,
                         bool(args.get("available")), page=page_number())
@@ -63,9 +72,8 @@ def book(book_id: int):
 @allow(role("mother"))
 def hold(book_id: int):
     item = db.session.get(Book, book_id) or abort(404)
-    group = _group(int(request.form.get("group_id", 0) or 0))
     try:
-        placed = circulation.place_hold(item, group, current_user)
+        placed = circulation.place_hold(item, _posted_group(), current_user)
     except DomainError as error:
         return refused(error, back=url_for("library.book", book_id=item.id))
     if placed.status == "ready":
@@ -99,9 +107,9 @@ def edit_book(book_id: int | None):
 def add_copy(book_id: int):
     item = db.session.get(Book, book_id) or abort(404)
     form = CopyForm()
-    group = _group(int(request.form.get("group_id", 0) or 0))
-    ensure(can_facilitate(current_user, group))
     try:
+        group = _posted_group()
+        ensure(can_facilitate(current_user, group))
         circulation.add_copy(item, group, form.code.data or "", form.condition.data or "", by=current_user)
     except DomainError as error:
         return refused(error, back=url_for("library.book", book_id=item.id))

@@ -11,6 +11,7 @@ from ...core.errors import DomainError
 from ...core.forms import refused, submit
 from ...core.http import page_number
 from ...core.i18n import LANGUAGES
+from ...core.input import bounded_int
 from ...core.permissions import ANYONE, allow, ensure, owner, role
 from ...core.places import locality_choices
 from ...core.security import no_store
@@ -26,10 +27,7 @@ from .common import get_group
 
 
 def _int_arg(name: str) -> int | None:
-    try:
-        return int(request.args[name]) if request.args.get(name, "") != "" else None
-    except ValueError:
-        return None
+    return request.args.get(name, type=bounded_int)
 
 
 @allow(ANYONE)

@@ -7,6 +7,7 @@ from flask import Response, render_template, request, stream_with_context
 
 from ...core.http import page_number
 from ...core.i18n import LANGUAGES
+from ...core.input import FIRST_YEAR, LAST_YEAR, record_id
 from ...core.permissions import allow, role
 from ...core.places import locality_choices
 from ...core.security import no_store
@@ -20,11 +21,12 @@ def _filters() -> tuple[date, int | None, str | None]:
     try:
         year, month = (int(p) for p in request.args.get("month", "").split("-"))
         chosen = date(year, month, 1)
+        if not FIRST_YEAR <= year <= LAST_YEAR:  # a month no meeting can be in; its dates would overflow
+            raise ValueError(year)
     except ValueError:
         chosen = today().replace(day=1)  # this month on the program's calendar
-    locality = request.args.get("locality", "")
     language = request.args.get("language")
-    return chosen, int(locality) if locality.isdigit() else None, language if language in LANGUAGES else None
+    return chosen, request.args.get("locality", type=record_id), language if language in LANGUAGES else None
 
 
 @allow(COORDINATORS)

@@ -19,8 +19,8 @@ CHARTS = {"referrals": "bar", "active": "line", "visits": "bar"}
 def _filters() -> dict:
     """The year (the program's years only), locality and language asked for; anything else is ignored."""
     year, locality, language = (request.args.get(name, "") for name in ("year", "locality", "language"))
-    return {"year": int(year) if year.isdigit() and 2000 <= int(year) <= today().year else None,
-            "locality_id": int(locality) if locality.isdigit() else None,
+    return {"year": int(year) if year.isdecimal() and len(year) == 4 and 2000 <= int(year) <= today().year else None,
+            "locality_id": int(locality) if locality.isdecimal() and len(locality) <= 9 else None,  # not "²"
             "language": language if language in LANGUAGES else None}
 
 

@@ -71,7 +71,7 @@ def _course(course_id: int) -> TrainingCourse:
 def _id(value) -> int | None:
     """A row id typed in an address or a form, or None (an id no row can have is not sent to the database)."""
     text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) <= 9 else None
+    return int(text) if text.isdecimal() and len(text) <= 9 else None  # "²" is a digit int() refuses
 
 
 def _int_arg(name: str) -> int | None:

@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app groups_app
 PORT   ?= 5000
 LANGS  := he ar ru am es en
 
-.PHONY: run test lint setup db translations compile-translations check-translations bench bench-smoke clean
+.PHONY: run test lint audit setup db translations compile-translations check-translations bench bench-smoke clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,23 @@ run: db
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check groups_app tests migrations bench
+
+# Supply chain: known vulnerabilities in the installed packages (pip-audit) and risky code in ours
+# (bandit, medium severity and up). pip-audit passes when it cannot look a package up ("not found"),
+# so a canary with known advisories (jinja2 2.10) first tells whether its advisory database answers.
+PIP_AUDIT     ?= $(BIN)/pip-audit
+AUDIT_TIMEOUT ?= 10
+audit: $(VENV)/.installed
+	@echo "jinja2==2.10" > $(VENV)/audit-canary.txt
+	@if timeout 30 $(PIP_AUDIT) -r $(VENV)/audit-canary.txt --no-deps --disable-pip --timeout $(AUDIT_TIMEOUT) \
+			--progress-spinner off -f json 2>/dev/null | grep -q '"id"'; then \
+		echo "pip-audit: checking the installed packages"; \
+		timeout 300 $(PIP_AUDIT) --skip-editable --timeout $(AUDIT_TIMEOUT) --progress-spinner off; \
+	else \
+		echo "pip-audit: advisory database unreachable from this machine, skipped"; \
+	fi
+	@$(BIN)/bandit -ll -r groups_app -q 2>$(VENV)/bandit.log || { cat $(VENV)/bandit.log; exit 1; }
+	@echo "bandit: no finding of medium severity or higher in groups_app"
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -8,11 +8,14 @@ from sqlalchemy.engine import Engine
 
 from ..config import PROJECT_ROOT
 from ..extensions import babel, csrf, db, login_manager, migrate
-from . import commands, i18n, security, static, web
+from . import commands, db_retry, i18n, security, static, web
+from . import input as request_input
 
 
 def init_app(app: Flask) -> None:
+    request_input.init_app(app)  # first: the URL converters must be in place before any rule is added
     db.init_app(app)
+    db_retry.init_app(app)  # first thing in a request: its connection, waiting a moment for a restarting database
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     csrf.init_app(app)

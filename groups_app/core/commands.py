@@ -1,5 +1,5 @@
-"""Core commands: sending the mail outbox, reading the outbox folder, and the starter-content
-import that each feature adds to."""
+"""Core commands: sending the mail outbox, reading the outbox folder, backup and restore, and the
+starter-content import that each feature adds to."""
 from __future__ import annotations
 
 import time
@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
+from . import backup
 from .extension_points import starter_content
 from .mail import deliver_due, failed_mail, outbox_messages
 from .timeutil import aware
@@ -88,6 +89,41 @@ def outbox_show(number: int):
     click.echo(f"To: {message.to}\nSubject: {message.subject}\nDate: {message.date}\n\n{message.body}")
 
 
+@click.command("backup")
+@click.option("--to", "destination", type=click.Path(path_type=Path), default=None,
+              help="The archive to write, or a folder to put it in (default: BACKUP_DIR, instance/backups).")
+@click.option("--keep-days", type=click.IntRange(min=1), default=None,
+              help="Then delete the archives in that folder older than this many days (never the newest).")
+def backup_command(destination: Path | None, keep_days: int | None):
+    """Write one archive: a consistent copy of the database, a manifest of its tables, the leaflet files."""
+    folder = Path(current_app.config["BACKUP_DIR"])
+    try:
+        done = backup.backup(destination, database_url=current_app.config["SQLALCHEMY_DATABASE_URI"],
+                             backups_folder=folder, files=backup.files_folder(current_app))
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {done.path}: {len(done.tables)} tables, {done.rows} rows, {done.files} files.")
+    if keep_days:
+        for gone in backup.prune(done.path.parent, keep_days):
+            click.echo(f"Deleted {gone.name} (older than {keep_days} days).")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that holds data: everything in it now is lost.")
+def restore_command(archive: Path, force: bool):
+    """Bring back a backup ARCHIVE into the app's database, which must be empty, and check it against its manifest."""
+    db.session.remove()
+    db.engine.dispose()  # no connection of ours holds the database while it is replaced
+    try:
+        done = backup.restore(archive, database_url=current_app.config["SQLALCHEMY_DATABASE_URI"],
+                              files=backup.files_folder(current_app), force=force)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {done.path.name}: {len(done.tables)} tables, {done.rows} rows and {done.files} files, "
+               "each the same as in the backup's manifest.")
+
+
 @content.command("import")
 @click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The library folder (default: the project's library/).")
@@ -110,4 +146,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(mail)
     app.cli.add_command(outbox)
     app.cli.add_command(content)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     starter_content.connect(app, import_localities_part)

@@ -11,4 +11,4 @@ def meeting_leaflets(meeting, user) -> Markup | None:
     items = services.for_topic(meeting.topic_id, user.read_languages)
     if not items:
         return None
-    return Markup(render_template("leaflets/_meeting_panel.html", items=items))
+    return Markup(render_template("leaflets/_meeting_panel.html", items=items))  # nosec B704  # an autoescaped Jinja template

@@ -87,6 +87,10 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # The catalogue's full-text index (migration 0013) lives outside the models on purpose:
+    # autogenerate must not propose dropping it.
+    from groups_app.library.services.search import is_search_object
+    conf_args.setdefault("include_name", lambda name, kind, parents: not is_search_object(name))
 
     connectable = get_engine()
 

@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from flask import render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
 
 from ..accounts.models import User
 from ..core.extension_points import NavLink
 from ..extensions import db
 from .models import Group, GroupFacilitator, Meeting, Membership
-from .services.follow_up import attendance_missing
-from .services.meetings import upcoming
+from .services.follow_up import ahead_and_missing
 
 
 @dataclass
@@ -25,34 +24,32 @@ class MyGroup:
     next_meeting: Meeting | None
 
 
-def my_groups(user: User) -> list[MyGroup]:
+def my_groups(user: User, now=None) -> tuple[list[MyGroup], list[Meeting]]:
     """The groups she leads, then the groups she belongs to or waits for, each with its next
-    meeting, in three queries. A group she both leads and belongs to is listed once, as led."""
-    led = db.session.scalars(
-        select(Group).join(GroupFacilitator, GroupFacilitator.group_id == Group.id)
-        .where(GroupFacilitator.user_id == user.id, Group.archived.is_(False)).order_by(Group.name)
-    ).all()
-    led_ids = {group.id for group in led}
+    meeting; and the meetings of groups she leads whose attendance is still to enter: two
+    queries. A group she both leads and belongs to is listed once, as led."""
+    leads = exists().where(GroupFacilitator.group_id == Group.id, GroupFacilitator.user_id == user.id)
     rows = db.session.execute(
-        select(Group, Membership.status, Membership.position)
-        .join(Membership, Membership.group_id == Group.id)
-        .where(Membership.user_id == user.id, Group.archived.is_(False))
+        select(Group, Membership.status, Membership.position, leads.label("leads"))
+        .outerjoin(Membership, and_(Membership.group_id == Group.id, Membership.user_id == user.id))
+        .where(Group.archived.is_(False), or_(Membership.id.is_not(None), leads))
         .order_by(Group.name)
     ).unique().all()
-    entries = [(group, "leads", None) for group in led]
-    entries += [(group, status, position) for group, status, position in rows if group.id not in led_ids]
-    next_meetings = upcoming([group.id for group, _, _ in entries], per_group=1)
+    entries = [(group, "leads", None) for group, _, _, led in rows if led]
+    entries += [(group, status, position) for group, status, position, led in rows if not led]
+    led_ids = [group.id for group, status, _ in entries if status == "leads"]
+    next_meetings, missing = ahead_and_missing([group.id for group, _, _ in entries], led_ids, per_group=1, now=now)
     return [MyGroup(group, status, position, (next_meetings.get(group.id) or [None])[0])
-            for group, status, position in entries]
+            for group, status, position in entries], missing
 
 
 def groups_section(user: User) -> Markup | None:
     if not (user.has_role("mother") or user.has_role("facilitator")):
         return None
-    entries = my_groups(user)
-    return Markup(render_template(
+    entries, missing = my_groups(user)
+    return Markup(render_template(  # nosec B704  # an autoescaped Jinja template
         "groups/_home_groups.html",
-        missing=attendance_missing(user) if user.has_role("facilitator") else [],
+        missing=missing if user.has_role("facilitator") else [],
         led=[e for e in entries if e.status == "leads"],
         mine=[e for e in entries if e.status != "leads"],
     ))
@@ -61,7 +58,7 @@ def groups_section(user: User) -> Markup | None:
 def work_cards(user: User) -> Markup | None:
     if not user.has_role("facilitator", "staff", "coordinator", "admin"):
         return None
-    return Markup(render_template("groups/_home_cards.html"))
+    return Markup(render_template("groups/_home_cards.html"))  # nosec B704  # an autoescaped Jinja template
 
 
 def menu(user) -> list[NavLink]:

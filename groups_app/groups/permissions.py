@@ -5,6 +5,7 @@ no feature; the route declarations still use core's vocabulary.
 """
 from __future__ import annotations
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -13,14 +14,30 @@ from ..extensions import db
 from .models import Membership
 
 
+def remember_standing(user, group, *, member: bool, facilitator: bool) -> None:
+    """A page that read whether she is a member and a facilitator of the group in its own query
+    records it for this request, so the checks below need no query of their own."""
+    if has_request_context():
+        g.setdefault("group_standing", {})[(user.id, group.id)] = (member, facilitator)
+
+
+def _standing(user, group) -> tuple[bool, bool] | None:
+    return g.get("group_standing", {}).get((user.id, group.id)) if has_request_context() else None
+
+
 def is_facilitator_of(user, group) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.id in group.facilitator_ids)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    known = _standing(user, group)
+    return known[1] if known is not None else user.id in group.facilitator_ids
 
 
 def is_member_of(user, group) -> bool:
     """A seated member (not the waiting list). Looks the membership up: one small query."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
+    if (known := _standing(user, group)) is not None:
+        return known[0]
     return db.session.scalar(
         select(Membership.id).where(Membership.group_id == group.id, Membership.user_id == user.id,
                                     Membership.status == "member")

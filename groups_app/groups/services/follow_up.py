@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from ...accounts.models import User
 from ...core.timeutil import utcnow
@@ -12,6 +13,7 @@ from ..models import Group, GroupFacilitator, Meeting
 from ..models.meeting import SCHEDULED
 
 MISSING_DAYS = 30  # attendance older than this is not chased on her home page any more
+AHEAD_HOURS = 3  # a meeting that began this recently still counts as ahead (as in meetings.upcoming)
 
 
 def led_groups(user: User) -> list[Group]:
@@ -55,8 +57,41 @@ def attendance_missing(user: User, now=None) -> list[Meeting]:
     led = select(GroupFacilitator.group_id).where(GroupFacilitator.user_id == user.id)
     return list(db.session.scalars(
         select(Meeting).join(Group, Group.id == Meeting.group_id)
-        .where(Meeting.group_id.in_(led), Group.archived.is_(False), Meeting.status == SCHEDULED,
-               Meeting.attendance_taken_at.is_(None), Meeting.starts_at < now,
-               Meeting.starts_at > now - timedelta(days=MISSING_DAYS))
-        .order_by(Meeting.starts_at)
+        .where(Meeting.group_id.in_(led), Group.archived.is_(False), _missing(now))
+        .order_by(Meeting.starts_at).options(lazyload(Meeting.topic))
     ).unique())
+
+
+def _missing(now):
+    return and_(Meeting.status == SCHEDULED, Meeting.attendance_taken_at.is_(None), Meeting.starts_at < now,
+                Meeting.starts_at > now - timedelta(days=MISSING_DAYS))
+
+
+def _is_missing(meeting: Meeting, now) -> bool:
+    return (meeting.status == SCHEDULED and meeting.attendance_taken_at is None
+            and now - timedelta(days=MISSING_DAYS) < meeting.start < now)
+
+
+def ahead_and_missing(group_ids: list[int], led_ids: list[int], per_group: int, now=None
+                      ) -> tuple[dict[int, list[Meeting]], list[Meeting]]:
+    """For her home page and her planner, in one query: the next `per_group` meetings of each of
+    `group_ids` (as `meetings.upcoming`), and the meetings of `led_ids` (groups she leads, not
+    archived) whose attendance is still to enter (as `attendance_missing`). Topics are not loaded."""
+    now = now or utcnow()
+    ahead_from = now - timedelta(hours=AHEAD_HOURS)
+    ranked = (select(Meeting.id, func.row_number().over(partition_by=Meeting.group_id, order_by=Meeting.starts_at)
+                     .label("n")).where(Meeting.group_id.in_(group_ids), Meeting.starts_at >= ahead_from).subquery())
+    ahead_ids = select(ranked.c.id).where(ranked.c.n <= per_group)  # only the meetings shown, not a year ahead
+    # The groups are already in the session (she has just read them), so each meeting finds its own there.
+    rows = db.session.scalars(
+        select(Meeting).where(or_(Meeting.id.in_(ahead_ids), and_(Meeting.group_id.in_(led_ids), _missing(now))))
+        .order_by(Meeting.starts_at).options(lazyload(Meeting.topic), lazyload(Meeting.group))
+    ).unique().all()
+    ahead: dict[int, list[Meeting]] = {gid: [] for gid in group_ids}
+    led, missing = set(led_ids), []
+    for meeting in rows:
+        if meeting.group_id in led and _is_missing(meeting, now):
+            missing.append(meeting)
+        if meeting.start >= ahead_from and len(ahead[meeting.group_id]) < per_group:
+            ahead[meeting.group_id].append(meeting)
+    return ahead, missing

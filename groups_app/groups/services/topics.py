@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ...accounts.models import User
 from ...core import audit
@@ -20,14 +21,29 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def all_topics() -> list[Topic]:
-    return list(db.session.scalars(select(Topic).order_by(Topic.slug)))
+    return list(db.session.scalars(select(Topic).order_by(Topic.slug).options(joinedload(Topic.texts))).unique())
 
 
 def topic_choices(languages: list[str]) -> list[tuple[int, str]]:
+    """(id, title) of every topic, in the first of `languages` that has a text (as `Topic.text_for`),
+    by title. Reads the ids, slugs, languages and titles only: a planner asks on every visit, and a
+    bank of years holds hundreds of texts with their descriptions and prompts."""
+    rows = db.session.execute(
+        select(Topic.id, Topic.slug, TopicText.language, TopicText.title)
+        .outerjoin(TopicText, TopicText.topic_id == Topic.id).order_by(Topic.slug, TopicText.id)
+    ).all()
+    titles: dict[int, dict[str, str]] = {}
+    slugs: dict[int, str] = {}
+    for topic_id, slug, language, title in rows:
+        slugs[topic_id] = slug
+        if language is not None:
+            titles.setdefault(topic_id, {})[language] = title
     choices = []
-    for topic in all_topics():
-        text = topic.text_for(languages)
-        choices.append((topic.id, text.title if text else topic.slug))
+    for topic_id, slug in slugs.items():
+        by_language = titles.get(topic_id, {})
+        chosen = next((by_language[code] for code in [*languages, "en"] if code in by_language),
+                      next(iter(by_language.values()), None))
+        choices.append((topic_id, chosen if chosen is not None else slug))
     return sorted(choices, key=lambda c: c[1])
 
 

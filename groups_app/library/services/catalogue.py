@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import case, exists, func, select
 
 from ...accounts.models import User
 from ...core import audit
@@ -17,6 +17,7 @@ from ...core.permissions import require_staff
 from ...core.sql import listed_in, paginate
 from ...extensions import db
 from ..models import Book, Copy
+from . import search as full_text
 
 SUBJECTS = {
     "breastfeeding": _l("Breastfeeding"),
@@ -157,12 +158,10 @@ def import_books(path: Path) -> ImportReport:
 
 def search(words: str = "", language: str | None = None, subject: str | None = None, group_id: int | None = None,
            available: bool = False, page: int = 1, per_page: int = 20):
-    """Books by words in title, author or summary, with filters; one page at a time."""
-    query = select(Book).order_by(Book.title, Book.id)
-    for word in (words or "").split()[:6]:
-        like = f"%{word.lower()}%"
-        query = query.where(or_(func.lower(Book.title).like(like), func.lower(Book.authors).like(like),
-                                func.lower(Book.summary).like(like)))
+    """Books with all her words (or words starting with them) in title, authors, summary or subjects,
+    found by the full-text index and best first (title words count most), with filters; one page
+    at a time. Without words, by title."""
+    query = select(Book)
     if language:
         query = query.where(Book.language == language)
     if subject:
@@ -174,6 +173,7 @@ def search(words: str = "", language: str | None = None, subject: str | None = N
         if available:
             copies = copies.where(Copy.status == "on_shelf")
         query = query.where(exists(copies))
+    query = full_text.matching(query, words) if full_text.words(words) else query.order_by(Book.title, Book.id)
     return paginate(query, page, per_page)  # the match count rides with the page: one scan of the books, not two
 
 

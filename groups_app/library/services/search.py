@@ -1,0 +1,91 @@
+"""Catalogue search by the database's full-text index: her words made into a safe, ranked query.
+
+The index itself is built by migration 0013: on SQLite an FTS5 table `books_fts` over the books'
+title, authors, summary and subjects (external content, kept in step by three triggers); on
+PostgreSQL a stored `tsvector` column `books.search_vector` with the `simple` configuration (no
+stemming, so every language is split into words the same way) and a GIN index on it. Neither is
+in the models: `is_search_object` tells the migration check (and autogenerate) to leave them be.
+A later migration that rebuilds `books` in batch mode on SQLite drops the triggers with the old
+table and must create them again (copy them from 0013).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import column, func, literal_column, select, table
+
+from ...extensions import db
+from ..models import Book
+
+MAX_WORDS = 6
+FTS_TABLE = "books_fts"  # SQLite: the FTS5 table and its shadow tables books_fts_data, _idx, ...
+PG_VECTOR = "search_vector"  # PostgreSQL: the stored column on books, and its index books_search
+TITLE, AUTHORS, SUBJECTS, SUMMARY = 10.0, 4.0, 2.0, 1.0  # how much a word found in each counts
+
+# A word is letters and digits; anything else she types (quotes, dashes, colons, NEAR, *, ^, &, |,
+# !, parentheses) only separates words, so it can never become query syntax.
+_WORD = re.compile(r"[^\W_]+")
+_POINTS = re.compile("[\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
+# Hebrew and Arabic write some small words as part of the next one: "and", "the", "in", "to"...
+# A word she types is also looked for with these in front (לידה finds הלידה, رضاعة finds الرضاعة);
+# Amharic likewise (ጡት finds የጡት, "of the breast").
+_HEBREW_PREFIXES = ("ה", "ו", "ב", "ל", "מ", "ש", "כ", "וה", "וב", "ול", "ומ", "וש", "שה", "שב", "של", "מה", "בה", "לה")
+_ARABIC_PREFIXES = ("ال", "وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف")
+_AMHARIC_PREFIXES = ("የ", "በ", "ለ", "ከ", "እንደ", "ስለ")
+
+
+def is_search_object(name: str | None) -> bool:
+    """True for the index's tables, columns and indexes, which migration 0013 makes outside the models."""
+    return bool(name) and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_") or name in (PG_VECTOR, "books_search"))
+
+
+def words(text: str | None) -> list[str]:
+    """Her words, lower case, without Hebrew vowel points or Arabic harakat (titles are written without)."""
+    text = _POINTS.sub("", unicodedata.normalize("NFC", (text or "").lower()))
+    return _WORD.findall(text)[:MAX_WORDS]
+
+
+def _forms(word: str) -> list[str]:
+    if "\u0590" <= word[0] <= "\u05ff":
+        return [word] + [prefix + word for prefix in _HEBREW_PREFIXES]
+    if "\u0600" <= word[0] <= "\u06ff":
+        return [word] + [prefix + word for prefix in _ARABIC_PREFIXES]
+    if "\u1200" <= word[0] <= "\u137f":
+        return [word] + [prefix + word for prefix in _AMHARIC_PREFIXES]
+    return [word]
+
+
+def fts5_query(text: str | None) -> str | None:
+    """An FTS5 MATCH expression: every word, each as the start of a word (she may still be typing it).
+    Each form is a quoted string, so nothing she types is read as syntax."""
+    parts = [" OR ".join(f'"{form}"*' for form in _forms(word)) for word in words(text)]
+    return " AND ".join(f"({part})" for part in parts) or None
+
+
+def tsquery(text: str | None) -> str | None:
+    """The same for PostgreSQL's `to_tsquery('simple', ...)`: each form a quoted lexeme with `:*`."""
+    parts = [" | ".join("'" + form.replace("'", "''") + "':*" for form in _forms(word)) for word in words(text)]
+    return " & ".join(f"({part})" for part in parts) or None
+
+
+def matching(query, text: str | None):
+    """`query` (a select of Book) narrowed to books with all her words, best match first; None when she
+    gave no word. Title words count most (bm25 column weights; ts_rank over weighted parts)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        wanted = tsquery(text)
+        if wanted is None:
+            return None
+        vector, asked = literal_column(f"books.{PG_VECTOR}"), func.to_tsquery("simple", wanted)
+        rank = func.ts_rank(vector, asked)
+        return query.where(vector.op("@@")(asked)).order_by(rank.desc(), Book.title, Book.id)
+    wanted = fts5_query(text)
+    if wanted is None:
+        return None
+    # bm25 ranks inside a subquery of the FTS table alone: SQLite refuses it beside the page's window
+    # count. Its weights follow the index's columns: title, authors, summary, subjects (lower is better).
+    fts = table(FTS_TABLE, column("rowid"))
+    rank = func.bm25(literal_column(FTS_TABLE), TITLE, AUTHORS, SUMMARY, SUBJECTS)
+    hits = (select(fts.c.rowid.label("book_id"), rank.label("rank"))
+            .where(literal_column(FTS_TABLE).op("MATCH")(wanted)).subquery("hits"))
+    return query.join(hits, hits.c.book_id == Book.id).order_by(hits.c.rank, Book.title, Book.id)

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import accounts, core, groups, leaflets, library, main, thanks, visits
+from . import accounts, core, groups, leaflets, library, main, texts, thanks, visits
 from .cli import bench_data, demo
 from .config import PROJECT_ROOT, from_environment
 
 # Each feature's init_app registers its pages, its commands and what it adds to other features'
 # pages. Order matters only for the menu ties and the home page: earlier features show first.
-FEATURES = (core, accounts, main, groups, library, leaflets, visits, thanks)
+FEATURES = (core, accounts, main, groups, library, leaflets, visits, thanks, texts)
 
 
 def create_app(config: dict | None = None, features=FEATURES) -> Flask:

@@ -20,6 +20,7 @@ from ..core.i18n import language_choices
 from ..core.passwords import RULES_HELP
 from ..core.permissions import ROLES
 from ..core.phones import display_phone, e164_or_none
+from .services import notice_channel
 
 REQUIRED = _l("Please fill in this field.")
 
@@ -105,9 +106,19 @@ class ProfileForm(BaseForm):
     first_time_mother = RadioField(_l("Is this your first baby?"), choices=YES_NO_UNSAID, default="")
     phone = PhoneField(_l("Phone number"), validators=[Optional(), Length(max=40)],
                        render_kw={"autocomplete": "tel"})
-    contact_by_email = BooleanField(_l("You may contact me by email"))
-    contact_by_sms = BooleanField(_l("You may send me text messages"))
+    notices_by = RadioField(
+        _l("How should we tell you about meetings and books?"),
+        choices=[("home", _l("On my home page only")), ("email", _l("By email")),
+                 ("text", _l("By text message to my phone"))],
+        validators=[InputRequired(_l("Please choose how we should tell you."))],
+        description=_l("Whatever you choose, you also find every message on your home page."),
+    )
     contact_by_phone = BooleanField(_l("You may phone me"))
+
+    def __init__(self, *args, obj=None, **kwargs):
+        if obj is not None:  # her two stored booleans, shown as the one choice
+            kwargs.setdefault("notices_by", notice_channel(obj))
+        super().__init__(*args, obj=obj, **kwargs)
 
 
 class DeleteAccountForm(BaseForm):

@@ -20,7 +20,7 @@ from ..core.mail import public_url, send_mail
 from ..core.notify import notify
 from ..core.passwords import password_problem
 from ..core.permissions import ROLES
-from ..core.phones import InvalidPhoneNumber, e164_or_none, normalise_phone, phone_digits
+from ..core.phones import InvalidPhoneNumber, can_receive_texts, e164_or_none, normalise_phone, phone_digits
 from ..core.timeutil import today, utcnow
 from ..extensions import db
 from .auth import end_all_sessions, hash_password, normalise_email
@@ -183,16 +183,23 @@ PROFILE_FIELDS = (
     "due_date",
     "baby_birth_date",
     "first_time_mother",
-    "contact_by_email",
-    "contact_by_sms",
+    "notices_by",
     "contact_by_phone",
     "phone",
 )
+# How she is told about meetings and books: one choice, stored in the two booleans that the
+# notices, her data download and the STOP reply read (contact_by_email, contact_by_sms).
+NOTICE_CHANNELS = ("home", "email", "text")
+
+
+def notice_channel(user: User) -> str:
+    """Her choice as the profile shows it: "text", "email" or "home" (the home page only)."""
+    return "text" if user.contact_by_sms else "email" if user.contact_by_email else "home"
 
 
 def update_profile(user: User, **values: Any) -> None:
     """Change what she chose to change; a rule broken changes nothing. Commits."""
-    unknown = set(values) - set(PROFILE_FIELDS)
+    unknown = set(values) - set(PROFILE_FIELDS) - {"contact_by_email", "contact_by_sms"}
     if unknown:
         raise ValueError(f"not profile fields: {unknown}")
     if "name" in values and not (values["name"] or "").strip():
@@ -214,14 +221,35 @@ def update_profile(user: User, **values: Any) -> None:
             raise DomainError(_l("Please give an email address or a phone number."), field="phone")
         if phone and _phone_taken(phone, but=user):
             raise DomainError(PHONE_TAKEN, field="phone")
-    if values.get("contact_by_email") and not user.email:
-        raise DomainError(_l("Add an email address before allowing contact by email."), field="contact_by_email")
-    if (values.get("contact_by_sms") or values.get("contact_by_phone")) and not phone:
-        raise DomainError(_l("Add a phone number before allowing contact by phone or text message."), field="contact_by_sms")
+    _contact_rules(user, phone, values)
     for key, value in values.items():
         setattr(user, key, value.strip() if isinstance(value, str) and key == "name" else value)
     audit.record("profile.updated", actor=user, target=f"user:{user.id}", detail={"fields": sorted(values)})
     db.session.commit()
+
+
+def _contact_rules(user: User, phone: str | None, values: dict[str, Any]) -> None:
+    """Turn her choice (`notices_by`) into the two booleans, and refuse a channel she cannot be
+    reached by: email with no address, texts with no phone or a phone that cannot receive them."""
+    channel = values.pop("notices_by", None)
+    field = "notices_by" if channel is not None else None
+    if channel is not None:
+        if channel not in NOTICE_CHANNELS:
+            raise DomainError(_l("Please choose how we should tell you."), field="notices_by")
+        values["contact_by_email"], values["contact_by_sms"] = channel == "email", channel == "text"
+    if values.get("contact_by_email") and not user.email:
+        raise DomainError(_l("We have no email address for you. Please choose another way to be told."),
+                          field=field or "contact_by_email")
+    if values.get("contact_by_sms"):
+        if not phone:
+            raise DomainError(_l("Please write your mobile phone number above to get text messages."),
+                              field=field or "phone")
+        if not can_receive_texts(phone):
+            raise DomainError(_l("This number cannot receive text messages. Please give a mobile number, "
+                                 "or choose another way to be told."), field=field or "phone")
+    if values.get("contact_by_phone") and not phone:
+        raise DomainError(_l("Add a phone number before allowing contact by phone or text message."),
+                          field="contact_by_phone")
 
 
 def set_language(user: User | None, language: str) -> None:

@@ -205,46 +205,56 @@ def _short_error(error: BaseException) -> str:
     return " ".join(text.split())[:200]
 
 
-def _requeue_abandoned(now: datetime) -> None:
-    """Messages a sender claimed and never finished (it died, or the machine did) go back in the
-    queue; records of messages sent long ago are let go."""
+def requeue_abandoned(model, now: datetime, keep_sent: timedelta | None = KEEP_SENT) -> None:
+    """Rows a sender claimed and never finished (it died, or the machine did) go back in the
+    queue; records of rows sent longer ago than `keep_sent` are let go (None: kept). For any
+    outbox table with mail_outbox's status, next_attempt_at and sent_at (the texts' too)."""
+    if keep_sent is not None:
+        db.session.execute(
+            delete(model).where(model.status == SENT, model.sent_at < now - keep_sent)
+            .execution_options(synchronize_session=False)
+        )
     db.session.execute(
-        delete(OutgoingMail).where(OutgoingMail.status == SENT, OutgoingMail.sent_at < now - KEEP_SENT)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        update(OutgoingMail)
-        .where(OutgoingMail.status == SENDING, OutgoingMail.next_attempt_at < now)
+        update(model)
+        .where(model.status == SENDING, model.next_attempt_at < now)
         .values(status=QUEUED)
         .execution_options(synchronize_session=False)  # the commit below expires what the session holds
     )
     db.session.commit()
 
 
-def _claim_next(now: datetime) -> OutgoingMail | None:
-    """Take the next due message for this sender alone. On PostgreSQL rows another sender has
-    locked are skipped; everywhere the conditional UPDATE decides: only one sender's claim
-    changes the row from queued to sending, so no message goes out twice."""
+def claim_next(model, now: datetime, lease: timedelta = LEASE):
+    """Take the next due row of an outbox table for this sender alone. On PostgreSQL rows another
+    sender has locked are skipped; everywhere the conditional UPDATE decides: only one sender's
+    claim changes the row from queued to sending, so no message goes out twice."""
     query = (
-        select(OutgoingMail.id)
-        .where(OutgoingMail.status == QUEUED, OutgoingMail.next_attempt_at <= now)
-        .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id)
+        select(model.id)
+        .where(model.status == QUEUED, model.next_attempt_at <= now)
+        .order_by(model.next_attempt_at, model.id)
         .limit(5)
     )
     if db.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    for mail_id in db.session.scalars(query).all():
+    for row_id in db.session.scalars(query).all():
         claimed = db.session.execute(
-            update(OutgoingMail)
-            .where(OutgoingMail.id == mail_id, OutgoingMail.status == QUEUED)
-            .values(status=SENDING, next_attempt_at=now + LEASE)
+            update(model)
+            .where(model.id == row_id, model.status == QUEUED)
+            .values(status=SENDING, next_attempt_at=now + lease)
             .execution_options(synchronize_session=False)
         )
         if claimed.rowcount == 1:
             db.session.commit()
-            return db.session.get(OutgoingMail, mail_id)
+            return db.session.get(model, row_id)
     db.session.commit()
     return None
+
+
+def _requeue_abandoned(now: datetime) -> None:
+    requeue_abandoned(OutgoingMail, now)
+
+
+def _claim_next(now: datetime) -> OutgoingMail | None:
+    return claim_next(OutgoingMail, now)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 import phonenumbers
-from phonenumbers import PhoneMetadata, PhoneNumber, PhoneNumberFormat
+from flask import current_app, has_app_context
+from phonenumbers import PhoneMetadata, PhoneNumber, PhoneNumberFormat, PhoneNumberType
 
 DEFAULT_REGION = "IL"  # a number written without +972 or 00972 is an Israeli one
 
@@ -86,3 +87,33 @@ def display_phone(e164: str | None) -> str:
     if number.country_code == phonenumbers.country_code_for_region(DEFAULT_REGION):
         return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+
+
+# ---- which numbers can receive text messages ----------------------------------------------------
+
+TEXTABLE_TYPES = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def text_countries(setting: str | None = None) -> set[str] | None:
+    """The regions (ISO codes) texts may go to, from a TEXT_COUNTRIES value ("IL", "IL,PS"; the
+    app's setting when None); None means anywhere ("*")."""
+    if setting is None:
+        setting = current_app.config.get("TEXT_COUNTRIES", "IL") if has_app_context() else "IL"
+    codes = {code.strip().upper() for code in setting.split(",") if code.strip()}
+    return None if "*" in codes else codes
+
+
+def can_receive_texts(phone: str | None, countries: str | None = None) -> bool:
+    """True for a mobile number (by the numbering plan's tables) in a country the provider serves
+    (`countries` like TEXT_COUNTRIES; the app's setting when None). A landline, a number the tables
+    do not know, or one abroad: False."""
+    if not phone:
+        return False
+    try:
+        number = phonenumbers.parse(phone, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return False
+    if phonenumbers.number_type(number) not in TEXTABLE_TYPES:
+        return False
+    allowed = text_countries(countries)
+    return allowed is None or phonenumbers.region_code_for_number(number) in allowed

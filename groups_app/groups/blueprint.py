@@ -1,7 +1,7 @@
 """Every URL of the groups feature: directory, groups, meetings, topics, calendars, reports."""
 from flask import Blueprint
 
-from .views import calendar_views, group_views, meeting_views, report_views, topic_views
+from .views import calendar_views, group_views, meeting_views, report_views, short_links, topic_views
 
 bp = Blueprint("groups", __name__, template_folder="templates")
 GET_POST = ["GET", "POST"]
@@ -38,3 +38,6 @@ bp.add_url_rule("/meetings/<int:meeting_id>/calendar.ics", view_func=calendar_vi
 bp.add_url_rule("/account/calendar", view_func=calendar_views.calendar_settings, methods=GET_POST)
 bp.add_url_rule("/coordinator/attendance", view_func=report_views.attendance_page)
 bp.add_url_rule("/coordinator/attendance.csv", view_func=report_views.attendance_csv)
+# Short links, for text messages and paper (QR codes): redirects to the pages above.
+bp.add_url_rule("/g/<int:group_id>", endpoint="short_link", view_func=short_links.group_link)
+bp.add_url_rule("/m/<int:meeting_id>", endpoint="meeting_short_link", view_func=short_links.meeting_link)

@@ -197,7 +197,7 @@ def test_profile_saves_and_a_bad_date_keeps_her_input(client, db):
     assert db.session.get(User, mother.id).name == "Noa"
     response = client.post("/account/profile", data={"name": "Noa Mizrahi", "language": "en", "due_date": "2027-03-31",
                                                       "other_languages": ["he"], "first_time_mother": "yes",
-                                                      "contact_by_email": "y"})
+                                                      "notices_by": "home"})
     assert response.status_code == 302
     db.session.expire_all()
     saved = db.session.get(User, mother.id)

@@ -6,7 +6,11 @@ from pathlib import Path
 
 from groups_app import FEATURES, accounts, core, create_app, groups, main
 from groups_app.core.extension_points import ExtensionPoint, home_section, nav_links
+from groups_app.core.notify import notify, text_channel
 from groups_app.groups.hooks import feed_events, meeting_panel
+from groups_app.texts.models import OutgoingText
+from groups_app.texts.outbox import queue_text
+from tests.conftest import make_user
 
 PACKAGE = Path(__file__).resolve().parents[2] / "groups_app"
 
@@ -45,7 +49,7 @@ def test_the_factory_lists_the_features_and_imports_nothing_inside_a_function():
         if isinstance(node, ast.FunctionDef):
             assert not [n for n in ast.walk(node) if isinstance(n, ast.Import | ast.ImportFrom)], node.name
     assert [f.__name__.rsplit(".", 1)[-1] for f in FEATURES] == ["core", "accounts", "main", "groups", "library",
-                                                                   "leaflets", "visits", "thanks"]
+                                                                   "leaflets", "visits", "thanks", "texts"]
     assert all(callable(getattr(feature, "init_app", None)) for feature in FEATURES)
 
 
@@ -62,3 +66,18 @@ def test_no_module_keeps_a_list_of_plugins():
 def test_each_feature_reads_its_url_rules_in_one_screenful():
     for blueprint in PACKAGE.glob("*/blueprint.py"):
         assert len(blueprint.read_text().splitlines()) <= 50, blueprint
+
+
+def test_a_notice_with_a_text_message_goes_to_the_texts_feature_only_where_the_app_has_it(app, db):
+    """core.notify knows no feature: the texts feature connects its outbox to `text_channel`."""
+    assert text_channel.contributions(app) == (queue_text,)
+    small = _app(app, features=(core, accounts, main, groups))
+    assert text_channel.contributions(small) == ()
+    mother = make_user(phone="+972502345678", contact_by_email=False, contact_by_sms=True)
+    with small.app_context():
+        notify(mother, "Hello", "accounts/email/welcome.txt", text="texts/texts/stop_confirmed.txt",
+               text_kind="stop_confirmed", link="https://groups.example.org/")
+        assert db.session.query(OutgoingText).count() == 0
+    notify(mother, "Hello", "accounts/email/welcome.txt", text="texts/texts/stop_confirmed.txt",
+           text_kind="stop_confirmed", link="https://groups.example.org/")
+    assert db.session.query(OutgoingText).count() == 1

@@ -4,16 +4,17 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from ...accounts.models import User
 from ...core import audit
 from ...core.errors import Conflict, DomainError, NotAllowed
 from ...core.notify import notify
 from ...core.timeutil import today as today_in
-from ...core.timeutil import utcnow
+from ...core.timeutil import utcnow, zone
 from ...extensions import db
-from ..models import Group, Meeting, MeetingQuestion, Membership, Rsvp, Topic
+from ..models import Group, GroupFacilitator, Meeting, MeetingQuestion, Membership, Rsvp, Topic
 from ..models.group import FREQUENCIES, MEMBER
 from ..models.meeting import CANCELLED, SCHEDULED
 from ..permissions import require_facilitator
@@ -52,7 +53,10 @@ def extend_meetings(group: Group, today: date | None = None) -> int:
 
 def extend_all(today: date | None = None) -> int:
     """For the daily command: every active group gets its meetings up to the horizon. Commits."""
-    made = sum(extend_meetings(g, today) for g in db.session.scalars(select(Group).where(Group.archived.is_(False))))
+    # The groups' rows locked in order: a second server running this at once waits, then finds the meetings made.
+    groups = db.session.scalars(select(Group).where(Group.archived.is_(False)).order_by(Group.id)
+                                .with_for_update(of=Group)).unique().all()
+    made = sum(extend_meetings(g, today) for g in groups)
     db.session.commit()
     return made
 
@@ -109,7 +113,8 @@ def move_meeting(meeting: Meeting, day: date | None, at: time | None, duration: 
     meeting.duration_minutes = duration
     meeting.touch()
     audit.record("meeting.moved", actor=by, target=f"meeting:{meeting.id}")
-    _tell_members(meeting.group, meeting, _l("A meeting has moved"), "groups/email/meeting_moved.txt", old_start=old_start)
+    _tell_members(meeting.group, meeting, _l("A meeting has moved"), "groups/email/meeting_moved.txt", old_start=old_start,
+                  text="meeting_moved")
     db.session.commit()
 
 
@@ -123,7 +128,10 @@ def cancel_meeting(meeting: Meeting, *, by: User) -> None:
     meeting.status = CANCELLED
     meeting.touch()
     audit.record("meeting.cancelled", actor=by, target=f"meeting:{meeting.id}")
-    _tell_members(meeting.group, meeting, _l("A meeting is cancelled"), "groups/email/meeting_cancelled.txt")
+    # Cancelled for today: her text goes even in quiet hours, or she would come to a closed door.
+    same_day = meeting.start.astimezone(zone(meeting.group.timezone)).date() == today_in(meeting.group.timezone)
+    _tell_members(meeting.group, meeting, _l("A meeting is cancelled"), "groups/email/meeting_cancelled.txt",
+                  text="meeting_cancelled", urgent=same_day)
     db.session.commit()
 
 
@@ -141,7 +149,8 @@ def restore_meeting(meeting: Meeting, *, by: User) -> None:
     meeting.status = SCHEDULED
     meeting.touch()
     audit.record("meeting.restored", actor=by, target=f"meeting:{meeting.id}")
-    _tell_members(meeting.group, meeting, _l("A meeting is on again"), "groups/email/meeting_restored.txt")
+    _tell_members(meeting.group, meeting, _l("A meeting is on again"), "groups/email/meeting_restored.txt",
+                  text="meeting_restored")
     db.session.commit()
 
 
@@ -192,13 +201,20 @@ def change_schedule(group: Group, *, effective: date | None, frequency: str, wee
     db.session.commit()
 
 
-def _tell_members(group: Group, meeting: Meeting | None, subject, template: str, **context) -> None:
+def _tell_members(group: Group, meeting: Meeting | None, subject, template: str, *, text: str | None = None,
+                  urgent: bool = False, **context) -> None:
+    """Every member is told; `text` (a kind, with its template in groups/texts/) goes by text
+    message to those who chose texts, once per member and version of the meeting."""
     members = db.session.scalars(
         select(User).join(Membership, Membership.user_id == User.id)
         .where(Membership.group_id == group.id, Membership.status == MEMBER)
     )
     for member in members:
-        notify(member, subject, template, group=group, meeting=meeting, **context)
+        texting = {}
+        if text and meeting is not None:
+            texting = {"text": f"groups/texts/{text}.txt", "text_kind": text, "group_id": group.id, "urgent": urgent,
+                       "text_key": f"{text.replace('_', '-')}:{meeting.id}:{member.id}:{meeting.sequence}"}
+        notify(member, subject, template, group=group, meeting=meeting, **texting, **context)
 
 
 # ---- planning ----------------------------------------------------------------------------------
@@ -219,7 +235,8 @@ def upcoming(group_ids: list[int], per_group: int = MIN_AHEAD, now: datetime | N
 
 def recent_topics(group_ids: list[int], limit: int = 6, now: datetime | None = None) -> dict[int, list[Meeting]]:
     """The last meetings with a topic of each group, most recent first, to avoid repeats: one query
-    that ranks each group's meetings in the database, so years of meetings behind cost nothing."""
+    that ranks each group's meetings in the database, so years of meetings behind cost nothing.
+    Neither topic nor group is loaded with them: the planner names topics from `topic_choices`."""
     now = now or utcnow()
     ranked = (
         select(Meeting.id, func.row_number().over(partition_by=Meeting.group_id,
@@ -230,7 +247,7 @@ def recent_topics(group_ids: list[int], limit: int = 6, now: datetime | None = N
     )
     rows = db.session.scalars(
         select(Meeting).join(ranked, ranked.c.id == Meeting.id).where(ranked.c.n <= limit)
-        .order_by(Meeting.starts_at.desc())
+        .order_by(Meeting.starts_at.desc()).options(lazyload(Meeting.topic), lazyload(Meeting.group))
     ).unique().all()
     result: dict[int, list[Meeting]] = {gid: [] for gid in group_ids}
     for meeting in rows:
@@ -276,6 +293,25 @@ def rsvp(meeting: Meeting, mother: User, coming: bool) -> Rsvp:
     answer.coming, answer.updated_at = coming, utcnow()
     db.session.commit()
     return answer
+
+
+def meeting_page_facts(meeting_id: int, user: User) -> tuple[Meeting, bool, bool, bool | None, int] | None:
+    """A meeting (its group, place and topic with its texts) and, in the same query, whether she
+    is a seated member and a facilitator of its group, her answer (coming, not coming, None) and
+    how many said they are coming. None when there is no such meeting."""
+    member = exists().where(Membership.group_id == Meeting.group_id, Membership.user_id == user.id,
+                            Membership.status == MEMBER)
+    leads = exists().where(GroupFacilitator.group_id == Meeting.group_id, GroupFacilitator.user_id == user.id)
+    answer = select(Rsvp.coming).where(Rsvp.meeting_id == Meeting.id, Rsvp.user_id == user.id).scalar_subquery()
+    coming = select(func.count(Rsvp.id)).where(Rsvp.meeting_id == Meeting.id, Rsvp.coming.is_(True)).scalar_subquery()
+    row = db.session.execute(
+        select(Meeting, member, leads, answer, coming).where(Meeting.id == meeting_id)
+        .options(joinedload(Meeting.topic).joinedload(Topic.texts))
+    ).unique().first()
+    if row is None:
+        return None
+    meeting, is_member, is_leading, her_answer, count = row
+    return meeting, bool(is_member), bool(is_leading), None if her_answer is None else bool(her_answer), count or 0
 
 
 def expected(meeting_ids: list[int]) -> dict[int, int]:

@@ -186,7 +186,9 @@ def _serve_next(copy: Copy, now: datetime | None = None) -> Hold | None:
     copy.status = "set_aside"
     db.session.flush()
     _renumber(copy.book_id, copy.group_id)
-    notify(first.user, _l("Your book is waiting for you"), "library/email/hold_ready.txt", hold=first, copy=copy)
+    notify(first.user, _l("Your book is waiting for you"), "library/email/hold_ready.txt", hold=first, copy=copy,
+           text="library/texts/hold_ready.txt", text_kind="hold_ready", text_key=f"hold-ready:{first.id}:{copy.id}",
+           group_id=copy.group_id)
     return first
 
 
@@ -231,13 +233,19 @@ def _close_hold(hold: Hold, status: str) -> None:
 def lapse_holds(now: datetime | None = None) -> int:
     """Holds whose copy waited past its time lapse; the copy goes to the next. Commits."""
     now = now or utcnow()
-    expired = db.session.scalars(select(Hold).where(Hold.status == "ready", Hold.ready_until < now)).all()
+    expired = db.session.scalars(select(Hold).where(Hold.status == "ready", Hold.ready_until < now)
+                                 .order_by(Hold.book_id, Hold.id)).all()
+    lapsed = 0
     for hold in expired:
         _lock_queue(hold.book_id)
+        db.session.refresh(hold)  # another server may have lapsed it while we waited for the lock
+        if hold.status != "ready" or aware(hold.ready_until) >= now:
+            continue
+        lapsed += 1
         notify(hold.user, _l("Your hold has lapsed"), "library/email/hold_lapsed.txt", hold=hold)
         _close_hold(hold, "lapsed")
     db.session.commit()
-    return len(expired)
+    return lapsed
 
 
 # ---- loans -------------------------------------------------------------------------------------
@@ -367,8 +375,11 @@ def send_reminders(now: datetime | None = None, due_soon_days: int = 3) -> dict[
     """Due-soon and overdue reminders, each at most once per loan (recorded). Commits."""
     now = now or utcnow()
     sent = {"due_soon": 0, "overdue": 0}
+    # Two servers may run this at once: the loans' rows are locked (PostgreSQL; SQLite writes one
+    # at a time) before reading which reminders went, so the second waits and then sees the first's.
     loans = db.session.scalars(select(Loan).where(Loan.returned_at.is_(None),
-                                                  Loan.due_at < now + timedelta(days=due_soon_days))).all()
+                                                  Loan.due_at < now + timedelta(days=due_soon_days))
+                               .order_by(Loan.id).with_for_update(of=Loan)).all()
     already = set(db.session.execute(select(LoanReminder.loan_id, LoanReminder.kind)
                                      .where(LoanReminder.loan_id.in_([loan.id for loan in loans]))).all())
     for loan in loans:
@@ -377,7 +388,8 @@ def send_reminders(now: datetime | None = None, due_soon_days: int = 3) -> dict[
             continue
         template = f"library/email/{kind}.txt"
         subject = _l("A library book is overdue") if kind == "overdue" else _l("A library book is due soon")
-        notify(loan.user, subject, template, loan=loan)
+        notify(loan.user, subject, template, loan=loan, text=f"library/texts/{kind}.txt", text_kind=kind,
+               text_key=f"{kind.replace('_', '-')}:{loan.id}:{loan.due_day.isoformat()}", group_id=loan.copy.group_id)
         db.session.add(LoanReminder(loan_id=loan.id, kind=kind, sent_at=now))
         sent[kind] += 1
     db.session.commit()

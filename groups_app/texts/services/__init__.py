@@ -1,0 +1,1 @@
+"""Texts' services: what a reply does (inbound), and the coordinator's figures (reach)."""

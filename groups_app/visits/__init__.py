@@ -9,10 +9,13 @@ from ..accounts.services import data_export
 from ..core.extension_points import home_section, nav_links, work_card
 from . import audit_names, commands, home, models, privacy_export  # noqa: F401  (models: the tables exist for every app)
 from .blueprint import bp
+from .views.volunteer_views import day_in_month, duration
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.add_template_filter(duration, "duration")  # minutes as "45 minutes", "2.5 hours"
+    app.add_template_filter(day_in_month, "day_in_month")  # "Mon, Nov 30" under a month's heading
     app.cli.add_command(commands.cli)
     audit_subjects.connect(app, audit_names.names)
     audit_kinds.connect(app, audit_names.kinds)

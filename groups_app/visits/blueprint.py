@@ -28,8 +28,6 @@ bp.add_url_rule("/visits/courses/<int:course_id>/attendance", view_func=voluntee
 bp.add_url_rule("/visits/courses/<int:course_id>/complete", view_func=volunteer_views.complete_course, methods=POST)
 bp.add_url_rule("/visits/hours", view_func=volunteer_views.hours, methods=GET_POST)
 bp.add_url_rule("/visits/supervision", view_func=volunteer_views.supervision, methods=GET_POST)
-bp.add_app_template_filter(volunteer_views.duration, "duration")  # minutes as "45 minutes", "2.5 hours"
-bp.add_app_template_filter(volunteer_views.day_in_month, "day_in_month")  # "Mon, Nov 30" under a month's heading
 
 # cases, visits, concerns
 bp.add_url_rule("/visits/cases", view_func=case_views.cases)
@@ -40,6 +38,7 @@ bp.add_url_rule("/visits/cases/<int:case_id>/edit", view_func=case_views.edit_ca
 bp.add_url_rule("/visits/cases/<int:case_id>/close", view_func=case_views.close_case, methods=GET_POST)
 bp.add_url_rule("/visits/cases/<int:case_id>/invite", view_func=case_views.invite_to_group, methods=POST)
 bp.add_url_rule("/visits/cases/<int:case_id>/visits/new", view_func=case_views.log_visit, methods=GET_POST)
+bp.add_url_rule("/visits/cases/<int:case_id>/next-visit", view_func=case_views.set_next_visit, methods=GET_POST)
 bp.add_url_rule("/visits/cases/<int:case_id>/concern", view_func=case_views.raise_concern, methods=GET_POST)
 bp.add_url_rule("/visits/concerns", view_func=case_views.concerns)
 bp.add_url_rule("/visits/concerns/<int:concern_id>", view_func=case_views.acknowledge_concern, methods=GET_POST)

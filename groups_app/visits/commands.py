@@ -1,10 +1,11 @@
-"""`flask --app groups_app visits ...`: escalating concerns, closing cases at the first birthday, anonymising."""
+"""`flask --app groups_app visits ...`: escalating concerns, reminding the next visit, closing cases at the
+first birthday, anonymising."""
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
 
-from .services import cases, concerns, privacy
+from .services import cases, concerns, next_visit, privacy
 
 cli = AppGroup("visits", help="Home-visit upkeep.")
 
@@ -13,6 +14,16 @@ cli = AppGroup("visits", help="Home-visit upkeep.")
 def escalate():
     """Send concerns not acknowledged within CONCERN_ACK_HOURS to every coordinator, once (run every 15 minutes)."""
     click.echo(f"{concerns.escalate_overdue()} concerns escalated to the coordinators.")
+
+
+@cli.command("remind")
+def remind():
+    """Remind each mother of her volunteer's visit tomorrow, once, after TEXT_REMINDER_TIME (run every 15 minutes)."""
+    result = next_visit.remind_next_visits()
+    if not result.due:
+        click.echo("Not yet: reminders go out after TEXT_REMINDER_TIME on the program's clock.")
+    else:
+        click.echo(f"{result.mothers} mothers reminded of tomorrow's visit.")
 
 
 @cli.command("close-ended")

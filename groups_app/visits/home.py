@@ -10,6 +10,7 @@ from .forms.cases import ABOUT_LABELS
 from .permissions import is_coordinator
 from .services import cases as case_service
 from .services import concerns as concern_service
+from .services import next_visit
 
 
 def menu(user) -> list[NavLink]:
@@ -29,10 +30,11 @@ def menu(user) -> list[NavLink]:
 def sections(user) -> Markup | None:
     """Her case (a mother), her mothers (a volunteer), what needs someone now (coordinators, supervisors)."""
     parts = []
-    if user.has_role("mother") and (case := case_service.mothers_case(user)) is not None:
-        parts.append(render_template("visits/_home_mother.html", case=case, first_name=case_service.first_name))
+    case, mine = case_service.home_cases(user)  # both in one query
+    if case is not None:
+        parts.append(render_template("visits/_home_mother.html", case=case, first_name=case_service.first_name,
+                                     next_at=next_visit.upcoming(case)))
     if user.has_role("volunteer"):
-        mine = case_service.volunteer_cases(user)
         if mine:
             parts.append(render_template("visits/_home_volunteer.html", mine=mine,
                                          weeks=case_service.weeks_without_visit, quiet=case_service.QUIET_WEEKS,
@@ -45,10 +47,10 @@ def sections(user) -> Markup | None:
             parts.append(render_template("visits/_home_alerts.html", concerns=concerns, quiet=quiet,
                                          about=ABOUT_LABELS, overdue=concern_service.overdue,
                                          first_name=case_service.first_name))
-    return Markup("".join(parts)) if parts else None
+    return Markup("".join(parts)) if parts else None  # nosec B704  # the parts are autoescaped Jinja templates
 
 
 def work_cards(user) -> Markup | None:
     if not (is_coordinator(user) or user.has_role("volunteer", "staff")):
         return None
-    return Markup(render_template("visits/_home_cards.html", coordinator=is_coordinator(user)))
+    return Markup(render_template("visits/_home_cards.html", coordinator=is_coordinator(user)))  # nosec B704  # an autoescaped Jinja template

@@ -27,5 +27,6 @@ def export_visits(user) -> dict:
         "closed_on": c.closed_on.isoformat() if c.closed_on else None,
         "status": c.status,
         "volunteer": first_name(c.volunteer.user.name) if c.volunteer else None,
+        "next_visit_at": c.next_visit_at.isoformat() if c.next_visit_at else None,
         "visits": [on.isoformat() for case_id, on in visits if case_id == c.id],
     } for c in cases]}

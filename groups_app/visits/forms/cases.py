@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ...accounts.forms import REQUIRED, MultiCheckboxField
@@ -71,7 +71,16 @@ class InviteForm(BaseForm):
     group_id = SelectField(_l("Group"), coerce=_int_or_none, validators=[InputRequired(REQUIRED)])
 
 
-class VisitForm(BaseForm):
+class NextVisitForm(BaseForm):
+    """The volunteer's next visit, on the program's clock: optional, both or neither."""
+
+    next_visit_day = IsoDateField(_l("Day of the next visit"), validators=[Optional()])
+    next_visit_time = TimeField(_l("Time of the next visit"), validators=[Optional()],
+                                description=_l("Optional. The mother sees it on her home page and is reminded the day "
+                                               "before."))
+
+
+class VisitForm(NextVisitForm):  # logging a visit, she may set the next one too
     form_token = HiddenField()
     visited_on = IsoDateField(_l("Day of the visit"), validators=[InputRequired(REQUIRED)])
     minutes = IntegerField(_l("Length in minutes"), default=90, validators=[Optional()],

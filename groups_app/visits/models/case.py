@@ -42,6 +42,7 @@ class Case(db.Model):
     close_reason: Mapped[str] = mapped_column(String(20), default="")
     close_note: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")  # for the volunteer, her supervisor and coordinators
+    next_visit_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the volunteer's next visit
     anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

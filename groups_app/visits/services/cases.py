@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, func, select
+from sqlalchemy import Date, and_, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from ...accounts.models import User
@@ -15,6 +15,7 @@ from ...core import audit
 from ...core.errors import DomainError, NotAllowed
 from ...core.mail import public_url
 from ...core.notify import notify
+from ...core.sql import paginate
 from ...core.timeutil import today
 from ...extensions import db
 from ...groups.models import Attendance, Group, Meeting
@@ -147,21 +148,51 @@ def quiet_cases(supervisor: User | None = None, limit: int = 20) -> list[tuple[C
     return [(case, weeks_without_visit(case, last_visit)) for case, last_visit in rows]
 
 
+def _volunteer_cases_query(user: User):
+    return _with_people(select(Case).join(Volunteer, Volunteer.id == Case.volunteer_id)
+                        .where(Volunteer.user_id == user.id, Case.status == "active").order_by(Case.matched_on, Case.id))
+
+
 def volunteer_cases(user: User) -> list[tuple[Case, Progress]]:
     """Her active mothers, each with her visits so far: two queries."""
-    cases = db.session.scalars(
-        _with_people(select(Case).join(Volunteer, Volunteer.id == Case.volunteer_id)
-                     .where(Volunteer.user_id == user.id, Case.status == "active").order_by(Case.matched_on))
-    ).unique().all()
+    cases = db.session.scalars(_volunteer_cases_query(user)).unique().all()
     found = progress(c.id for c in cases)
     return [(case, found[case.id]) for case in cases]
 
 
+def volunteer_cases_page(user: User, page: int = 1, per_page: int = PER_PAGE):
+    """Her active mothers a page at a time, each with her visits so far: two queries (the page
+    carries its total). A volunteer has five at most today; the page keeps it so if that changes."""
+    pagination = paginate(_volunteer_cases_query(user), page, per_page)
+    found = progress(c.id for c in pagination.items)
+    return pagination, [(case, found[case.id]) for case in pagination.items]
+
+
 def mothers_case(user: User) -> Case | None:
     """Her open case, if she has one."""
-    return db.session.scalars(
+    return db.session.scalars(_with_people(
         select(Case).where(Case.mother_id == user.id, Case.status != "closed").order_by(Case.opened_on.desc()).limit(1)
-    ).unique().first()
+    )).unique().first()
+
+
+def home_cases(user: User) -> tuple[Case | None, list[tuple[Case, Progress]]]:
+    """For her home page, in one query: her own open case (a mother; as `mothers_case`) and her
+    active mothers with their visits so far (a volunteer; as `volunteer_cases`)."""
+    hers = and_(Case.mother_id == user.id, Case.status != "closed") if user.has_role("mother") else None
+    visiting = (and_(Case.volunteer_id.in_(select(Volunteer.id).where(Volunteer.user_id == user.id)),
+                     Case.status == "active") if user.has_role("volunteer") else None)
+    wanted = [condition for condition in (hers, visiting) if condition is not None]
+    if not wanted:
+        return None, []
+    visits = select(func.count(VisitLog.id)).where(VisitLog.case_id == Case.id).scalar_subquery()
+    last = select(func.max(VisitLog.visited_on)).where(VisitLog.case_id == Case.id).scalar_subquery()
+    rows = db.session.execute(_with_people(
+        select(Case, visits, last).where(or_(*wanted)).order_by(Case.matched_on, Case.id)
+    )).unique().all()
+    own = [case for case, _, _ in rows if hers is not None and case.mother_id == user.id and case.status != "closed"]
+    mine = [(case, Progress(count, last_visit)) for case, count, last_visit in rows if visiting is not None
+            and case.volunteer is not None and case.volunteer.user_id == user.id and case.status == "active"]
+    return max(own, key=lambda case: case.opened_on, default=None), mine
 
 
 def supervises_any(user: User) -> bool:
@@ -185,7 +216,7 @@ def cases_page(filters: CaseFilters, page: int = 1):
         query = query.where(Case.locality_id == filters.locality_id)
     if filters.volunteer_id:
         query = query.where(Case.volunteer_id == filters.volunteer_id)
-    pagination = db.paginate(_with_people(query), page=page, per_page=PER_PAGE, error_out=False)
+    pagination = paginate(_with_people(query), page, PER_PAGE)  # its total rides with the page: one statement
     return pagination, progress(c.id for c in pagination.items)
 
 
@@ -270,6 +301,7 @@ def update_case(case: Case, *, notes: str, baby_birth_date: date | None, due_dat
 
 def _close(case: Case, reason: str, note: str, on: date, by: User | None) -> None:
     case.status, case.closed_on, case.close_reason, case.close_note = "closed", on, reason, note
+    case.next_visit_at = None  # no visit comes after the end
     audit.record("case.closed", actor=by, target=f"case:{case.id}", detail={"reason": reason})
     if case.volunteer is not None:
         notify(case.volunteer.user, _l("Your visits have come to an end"), "visits/email/case_closed.txt",

@@ -1,9 +1,10 @@
-"""Visit logs: the volunteer logs each visit from her phone; a form sent twice makes one visit."""
+"""Visit logs: the volunteer logs each visit from her phone (and may set the next one); a form sent
+twice makes one visit."""
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from ...extensions import db
 from ..models import MOODS, VISIT_TOPICS, Case, VisitLog
 from ..permissions import can_log_visits, is_assigned_volunteer
 from .hours import add_visit_hours
+from .next_visit import next_visit_moment, set_next_visit
 
 MIN_MINUTES, MAX_MINUTES = 15, 480
 
@@ -33,6 +35,8 @@ class VisitFields:
     topics: list[str] = field(default_factory=list)
     mood: int | None = None
     notes: str = ""
+    next_visit_day: date | None = None  # on the program's clock; both or neither (see next_visit.py)
+    next_visit_time: time | None = None
 
 
 def _by_token(token: str) -> VisitLog | None:
@@ -77,6 +81,7 @@ def log_visit(case: Case, fields: VisitFields, token: str, *, by: User) -> tuple
     if not can_log_visits(by, case):
         raise DomainError(_l("This case is closed: no more visits can be logged."))
     _check(case, fields)
+    next_at = next_visit_moment(fields.next_visit_day, fields.next_visit_time)
     visit = VisitLog(case_id=case.id, volunteer_id=case.volunteer_id, visited_on=fields.visited_on,
                      minutes=fields.minutes, topics=",".join(t for t in VISIT_TOPICS if t in fields.topics),
                      mood=fields.mood, notes=fields.notes.strip(), form_token=token)
@@ -91,6 +96,8 @@ def log_visit(case: Case, fields: VisitFields, token: str, *, by: User) -> tuple
         return _same_form(case, existing), False
     add_visit_hours(case.volunteer, visit)
     audit.record("visit.logged", actor=by, target=f"case:{case.id}", detail={"visit": visit.id})
+    if next_at is not None:  # left empty: the next visit stays as it was
+        set_next_visit(case, next_at, by=by, commit=False)
     db.session.commit()
     return visit, True
 

@@ -9,6 +9,7 @@ from ...accounts.models import User
 from ...core.errors import DomainError
 from ...core.forms import refused, submit
 from ...core.http import page_number
+from ...core.input import record_id
 from ...core.permissions import allow, ensure, owner, role
 from ...core.places import locality_choices
 from ...core.security import no_store
@@ -26,6 +27,7 @@ from ..forms.cases import (
     ConcernForm,
     InviteForm,
     MatchForm,
+    NextVisitForm,
     VisitForm,
 )
 from ..forms.volunteers import CASE_STATUS_LABELS
@@ -34,7 +36,7 @@ from ..models.case import CASE_STATUSES
 from ..permissions import can_handle_concern, can_see_case, is_assigned_volunteer, is_coordinator
 from ..services import cases as case_service
 from ..services import concerns as concern_service
-from ..services import matching, visit_logs
+from ..services import matching, next_visit, visit_logs
 from ..services.referrals import SOURCE_LABELS
 
 COORDINATORS = role("coordinator")
@@ -59,7 +61,8 @@ def cases():
     no_store()
     args = request.args
     status = args.get("status") if args.get("status") in CASE_STATUSES else None
-    filters = case_service.CaseFilters(status, args.get("locality_id", type=int), args.get("volunteer_id", type=int))
+    filters = case_service.CaseFilters(status, args.get("locality_id", type=record_id),
+                                        args.get("volunteer_id", type=record_id))
     pagination, progress = case_service.cases_page(filters, page_number())
     return _render("visits/cases.html", pagination=pagination, progress=progress, filters=filters,
                    localities=locality_choices(), volunteers=case_service.volunteer_choices(),
@@ -69,8 +72,8 @@ def cases():
 @allow(role("volunteer"))
 def my_cases():
     no_store()
-    mine = case_service.volunteer_cases(current_user)
-    return _render("visits/my_cases.html", mine=mine, weeks=case_service.weeks_without_visit,
+    pagination, mine = case_service.volunteer_cases_page(current_user, page_number())
+    return _render("visits/my_cases.html", mine=mine, pagination=pagination, weeks=case_service.weeks_without_visit,
                    quiet=case_service.QUIET_WEEKS)
 
 
@@ -92,7 +95,8 @@ def case(case_id: int):
         quiet_weeks=case_service.weeks_without_visit(case, visits[0].visited_on if visits else None),
         everything=everything, coordinator=coordinator, volunteer=is_assigned_volunteer(current_user, case),
         attendance=case_service.group_attendance(case) if everything else None, groups=groups, invite=invite,
-        concerns=concern_service.concerns_of(case), phone=matching.mother_phone(case),
+        concerns=concern_service.concerns_of(case), phone=matching.mother_phone(case), next_form=_next_form(case),
+        next_at=next_visit.upcoming(case),
     )
 
 
@@ -161,7 +165,7 @@ def close_case(case_id: int):
 def invite_to_group(case_id: int):
     case = _case(case_id)
     back = url_for("visits.case", case_id=case.id)
-    group = db.session.get(Group, request.form.get("group_id", type=int) or 0)
+    group = db.session.get(Group, request.form.get("group_id", type=record_id) or 0)
     try:
         if group is None:
             raise DomainError(_("Please choose a group."))
@@ -185,10 +189,13 @@ def log_visit(case_id: int):
                            back=url_for("visits.case", case_id=case.id))
         form.form_token.data = visit_logs.new_form_token()
         form.visited_on.data = today()
+        if next_visit.upcoming(case):
+            form.next_visit_day.data, form.next_visit_time.data = next_visit.local_parts(case)
 
     def _log():
         fields = visit_logs.VisitFields(form.visited_on.data, form.minutes.data, list(form.topics.data or []),
-                                        form.mood.data, form.notes.data or "")
+                                        form.mood.data, form.notes.data or "", form.next_visit_day.data,
+                                        form.next_visit_time.data)
         return visit_logs.log_visit(case, fields, form.form_token.data or "", by=current_user)
 
     done, status, _result = submit(form, _log)
@@ -238,3 +245,32 @@ def acknowledge_concern(concern_id: int):
         return redirect(url_for("visits.concerns"))
     return _render("visits/concern.html", concern=concern, case=concern.case, form=form,
                    overdue=concern_service.overdue(concern), deadline=concern_service.ack_deadline(concern)), status
+
+
+def _next_form(case: Case) -> NextVisitForm | None:
+    """The case page's next-visit form, for those who may set it while the visits go on."""
+    if case.status != "active" or not next_visit.can_set_next_visit(current_user, case):
+        return None
+    form = NextVisitForm(formdata=None)
+    if next_visit.upcoming(case):
+        form.next_visit_day.data, form.next_visit_time.data = next_visit.local_parts(case)
+    return form
+
+
+@allow(CASE_PEOPLE)
+def set_next_visit(case_id: int):
+    case = _case(case_id)
+    ensure(next_visit.can_set_next_visit(current_user, case), "not the case's volunteer, supervisor or a coordinator")
+    back = url_for("visits.case", case_id=case.id)
+    if case.status != "active":
+        return refused(DomainError(_("A next visit can be set only while the visits go on.")), back=back)
+    no_store()
+    form = NextVisitForm()
+    if request.method == "GET" and next_visit.upcoming(case):
+        form.next_visit_day.data, form.next_visit_time.data = next_visit.local_parts(case)
+    done, status, _result = submit(form, lambda: next_visit.set_next_visit(
+        case, next_visit.next_visit_moment(form.next_visit_day.data, form.next_visit_time.data), by=current_user))
+    if done:
+        flash(_("The next visit is saved.") if case.next_visit_at else _("The next visit is cleared."), "success")
+        return redirect(back + "#next-visit-heading")
+    return _render("visits/next_visit_form.html", case=case, form=form), status

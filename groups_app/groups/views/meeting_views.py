@@ -1,7 +1,7 @@
 """A meeting's page, the facilitator's planner, moving and cancelling, RSVPs, questions, attendance."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -9,14 +9,15 @@ from sqlalchemy import select
 
 from ...core.errors import DomainError
 from ...core.forms import refused, show_error, submit
+from ...core.mail import public_url
 from ...core.permissions import allow, ensure, owner, role
 from ...core.security import no_store
 from ...core.timeutil import utcnow
 from ...extensions import db
 from ..forms import AttendanceForm, MeetingTimeForm, PlanForm, QuestionForm
 from ..hooks import meeting_panel
-from ..models import MeetingQuestion, Rsvp
-from ..permissions import can_facilitate, can_see_home_address, is_member_of
+from ..models import MeetingQuestion
+from ..permissions import can_facilitate, can_see_home_address, is_member_of, remember_standing
 from ..services import attendance as attendance_service
 from ..services import attendance_log, follow_up
 from ..services import meetings as meeting_service
@@ -28,19 +29,18 @@ FACILITATORS = owner("the group's facilitators", "facilitator", "coordinator", "
 
 @allow(owner("members and facilitators of the group"))
 def meeting_page(meeting_id: int):
-    meeting = get_meeting(meeting_id)
+    meeting, member, leads, answer, expected = meeting_service.meeting_page_facts(meeting_id, current_user) or abort(404)
     group = meeting.group
+    remember_standing(current_user, group, member=member, facilitator=leads)  # her standing came with the meeting
     member, facilitates = is_member_of(current_user, group), can_facilitate(current_user, group)
     ensure(member or facilitates, "not in group")
     no_store()
     questions = db.session.scalars(
         select(MeetingQuestion).where(MeetingQuestion.meeting_id == meeting.id).order_by(MeetingQuestion.created_at)
     ).all()
-    answer = db.session.scalar(select(Rsvp).where(Rsvp.meeting_id == meeting.id, Rsvp.user_id == current_user.id))
     return render_template(
         "groups/meeting.html", meeting=meeting, group=group, member=member, facilitates=facilitates,
-        started=meeting.start <= utcnow(),
-        questions=questions, answer=answer, expected=meeting_service.expected([meeting.id])[meeting.id],
+        started=meeting.start <= utcnow(), questions=questions, answer=answer, expected=expected,
         topic_text=meeting.topic.text_for(current_user.read_languages) if meeting.topic else None,
         show_address=can_see_home_address(current_user, group), question_form=QuestionForm(),
         panels=meeting_panel.collect(meeting, current_user),
@@ -52,7 +52,7 @@ def choose(options: Markup, chosen: int | None) -> Markup:
     if chosen is None:
         return options
     mark = f'<option value="{int(chosen)}">'
-    return Markup(str(options).replace(mark, f'<option value="{int(chosen)}" selected>', 1))
+    return Markup(str(options).replace(mark, f'<option value="{int(chosen)}" selected>', 1))  # nosec B704  # options is already Markup; only an int is added
 
 
 @allow(role("facilitator"))
@@ -60,12 +60,12 @@ def planner():
     no_store()
     groups = follow_up.led_groups(current_user)
     ids = [g.id for g in groups]
-    upcoming = meeting_service.upcoming(ids)
+    upcoming, missing = follow_up.ahead_and_missing(ids, ids, per_group=meeting_service.MIN_AHEAD)
     meeting_ids = [m.id for ms in upcoming.values() for m in ms]
+    topics = topic_choices(current_user.read_languages)
     return render_template(
         "groups/planner.html", groups=groups, upcoming=upcoming, recent=meeting_service.recent_topics(ids),
-        expected=meeting_service.expected(meeting_ids), reader_languages=current_user.read_languages,
-        topics=topic_choices(current_user.read_languages), missing=follow_up.attendance_missing(current_user),
+        expected=meeting_service.expected(meeting_ids), topics=topics, topic_titles=dict(topics), missing=missing,
         choose=choose,
     )
 
@@ -228,4 +228,6 @@ def sign_in_sheet(meeting_id: int):
     meeting = get_meeting(meeting_id)
     ensure(can_facilitate(current_user, meeting.group))
     no_store()
-    return render_template("groups/sheet.html", meeting=meeting, members=attendance_service.members_of(meeting.group))
+    # The paper's QR code: the group's short link (to its page: join, calendar) at the program's public address.
+    return render_template("groups/sheet.html", meeting=meeting, members=attendance_service.members_of(meeting.group),
+                           group_link=public_url("groups.short_link", group_id=meeting.group_id))

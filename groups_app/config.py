@@ -86,7 +86,12 @@ def from_environment(instance_path: str) -> dict:
         "PRODUCTION": production,
         "SECRET_KEY": secret or "dev-only-not-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # Each pooled connection is tested before use (a restarted database closed them all), and a
+        # request that cannot connect waits and connects again this many times (core/db_retry.py).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "DB_RETRIES": _int("DB_RETRIES", 2),
+        # Where `flask backup` writes its archives when not told (--to): keep it off the web root.
+        "BACKUP_DIR": os.environ.get("BACKUP_DIR", str(Path(instance_path) / "backups")),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -103,10 +108,15 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBERED_IDLE_MINUTES": _int("REMEMBERED_IDLE_MINUTES", 14 * 24 * 60),
         "SESSION_ABSOLUTE_MINUTES": _int("SESSION_ABSOLUTE_MINUTES", 30 * 24 * 60),
         "REMEMBER_COOKIE_DURATION": timedelta(minutes=_int("SESSION_ABSOLUTE_MINUTES", 30 * 24 * 60)),
-        # Sign-in throttling: failures allowed in the window, per account and per address.
+        # Sign-in throttling (slowed down, never locked; see accounts/auth.py): failures allowed in
+        # the window on one account from one address, and from one address on all accounts; an
+        # account with LOGIN_UNDER_ATTACK_FAILURES failures in the window from all addresses is under
+        # attack (she is told): each address that failed on it then gets this many tries a minute.
         "LOGIN_WINDOW_MINUTES": _int("LOGIN_WINDOW_MINUTES", 15),
         "LOGIN_MAX_FAILURES_ACCOUNT": _int("LOGIN_MAX_FAILURES_ACCOUNT", 5),
         "LOGIN_MAX_FAILURES_ADDRESS": _int("LOGIN_MAX_FAILURES_ADDRESS", 20),
+        "LOGIN_UNDER_ATTACK_FAILURES": _int("LOGIN_UNDER_ATTACK_FAILURES", 10),
+        "LOGIN_UNDER_ATTACK_TRIES_PER_MINUTE": _int("LOGIN_UNDER_ATTACK_TRIES_PER_MINUTE", 1),
         "PASSWORD_RESET_MINUTES": _int("PASSWORD_RESET_MINUTES", 60),
         # Mail: queued in the database (mail_outbox), sent by `flask mail send` through SMTP when
         # MAIL_SERVER is set, otherwise written to files in instance/outbox.
@@ -122,11 +132,16 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_POLL_SECONDS": _int("MAIL_POLL_SECONDS", 10),
         # How long the link that finishes an email registration works.
         "CONFIRM_EMAIL_DAYS": _int("CONFIRM_EMAIL_DAYS", 3),
+        # The day-before meeting reminder (`flask groups remind-tomorrow`) goes out once the
+        # program's clock (DEFAULT_TIMEZONE) has passed this time, HH:MM.
+        "TEXT_REMINDER_TIME": os.environ.get("TEXT_REMINDER_TIME", "18:00"),
         "BABEL_DEFAULT_LOCALE": "he",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Asia/Jerusalem"),
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         # Leaflet PDFs may be 5 MB; a little more is let through so that the form can say so.
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Files (leaflet PDFs) are kept in the database, where every app server sees them: at most this many bytes each.
+        "FILE_MAX_BYTES": _int("FILE_MAX_BYTES", 5 * 1024 * 1024),
         "LIBRARY_DIR": os.environ.get("LIBRARY_DIR", str(PROJECT_ROOT / "library")),
         # Home visits: how soon a supervisor must acknowledge a concern before every coordinator
         # is alerted; referrals accepted from one address per hour; how long closed cases keep names.
@@ -136,4 +151,20 @@ def from_environment(instance_path: str) -> dict:
         # Thanks: the leaves the tree hopes for until staff set their own number on its page.
         "TREE_GOAL": _int("TREE_GOAL", 500),
         "THANKS_PER_DAY": _int("THANKS_PER_DAY", 3),  # dedications one mother may send in 24 hours
+        # Text messages: queued in text_outbox, sent by `flask texts send` through TEXT_GATEWAY ("folder":
+        # files in OUTBOX_DIR; "http": Twilio's Messages API at TEXT_API_URL with TEXT_ACCOUNT_SID and
+        # TEXT_API_KEY, from TEXT_SENDER, a number or a Messaging Service SID). Only to mobiles in
+        # TEXT_COUNTRIES; nothing leaves in TEXT_QUIET_HOURS (program zone) unless urgent. The inbound
+        # webhook checks X-Twilio-Signature with TEXT_WEBHOOK_SECRET (Twilio signs with the auth token).
+        "TEXT_GATEWAY": os.environ.get("TEXT_GATEWAY", "folder"),
+        "TEXT_API_URL": os.environ.get("TEXT_API_URL", "https://api.twilio.com"),
+        "TEXT_ACCOUNT_SID": os.environ.get("TEXT_ACCOUNT_SID", ""),
+        "TEXT_API_KEY": os.environ.get("TEXT_API_KEY", ""),
+        "TEXT_SENDER": os.environ.get("TEXT_SENDER", ""),
+        "TEXT_WEBHOOK_SECRET": os.environ.get("TEXT_WEBHOOK_SECRET") or os.environ.get("TEXT_API_KEY", ""),
+        "TEXT_COUNTRIES": os.environ.get("TEXT_COUNTRIES", "IL"),
+        "TEXT_QUIET_HOURS": os.environ.get("TEXT_QUIET_HOURS", "21:00-08:00"),
+        "TEXT_MAX_ATTEMPTS": _int("TEXT_MAX_ATTEMPTS", 6),
+        "TEXT_POLL_SECONDS": _int("TEXT_POLL_SECONDS", 10),
+        "TEXT_TIMEOUT_SECONDS": float(os.environ.get("TEXT_TIMEOUT_SECONDS") or 10),
     }

@@ -3,6 +3,7 @@ starter-content import that each feature adds to."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -20,33 +21,44 @@ outbox = AppGroup("outbox", help="Read the mail written to instance/outbox when 
 content = AppGroup("content", help="Starter content from the library/ folder (localities, topics, leaflets, books).")
 
 
-def _said(done) -> str:
-    return f"Mail: {done.sent} sent, {done.retrying} to try again later, {done.failed} failed."
+def said(what: str, done) -> str:
+    """One line on a sender's round: "Mail: 2 sent, 0 to try again later, 0 failed."."""
+    return f"{what}: {done.sent} sent, {done.retrying} to try again later, {done.failed} failed."
 
 
-@mail.command("send")
-@click.option("--loop", is_flag=True, help="Keep running: send what is due every MAIL_POLL_SECONDS (a worker).")
-def mail_send(loop: bool):
-    """Send the queued messages that are due, once (for cron, every minute), or with --loop as a worker."""
-    if not loop:
-        click.echo(_said(deliver_due()))
-        return
-    pause = current_app.config["MAIL_POLL_SECONDS"]
-    click.echo(f"Sending mail every {pause} seconds; stop with Ctrl-C.")
+def keep_sending(what: str, pause: int, one_round: Callable[[], None]) -> None:
+    """A sender as a worker: a round every `pause` seconds until Ctrl-C. A failed round (the database
+    restarting, say) is said and rolled back, and the next round tries again."""
+    click.echo(f"Sending {what.lower()} every {pause} seconds; stop with Ctrl-C.")
     try:
         while True:
             try:
-                done = deliver_due()
-                if done.sent or done.retrying or done.failed:
-                    click.echo(_said(done))
+                one_round()
             except Exception as error:  # noqa: BLE001 - the database may be restarting: try again next round
-                click.echo(f"Mail: this round failed ({type(error).__name__}); trying again.", err=True)
+                click.echo(f"{what}: this round failed ({type(error).__name__}); trying again.", err=True)
                 db.session.rollback()
             finally:
                 db.session.remove()
             time.sleep(pause)
     except KeyboardInterrupt:
         click.echo("Stopped.")
+
+
+def mail_round(quiet: bool = False) -> None:
+    """Send the mail that is due; say so unless `quiet` and nothing happened."""
+    done = deliver_due()
+    if not quiet or done.sent or done.retrying or done.failed:
+        click.echo(said("Mail", done))
+
+
+@mail.command("send")
+@click.option("--loop", is_flag=True, help="Keep running: send what is due every MAIL_POLL_SECONDS (a worker).")
+def mail_send(loop: bool):
+    """Send the queued messages that are due, once (for cron, every minute), or with --loop as a worker."""
+    if loop:
+        keep_sending("Mail", current_app.config["MAIL_POLL_SECONDS"], lambda: mail_round(quiet=True))
+    else:
+        mail_round()
 
 
 @mail.command("failed")

@@ -1,13 +1,12 @@
 """`flask texts send [--loop]`: the texts' sender; `flask texts failed`: what could not be sent."""
 from __future__ import annotations
 
-import time
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from ..core.commands import keep_sending, mail_round, said
 from ..core.mail import FAILED
 from ..core.timeutil import aware
 from ..extensions import db
@@ -17,44 +16,24 @@ from .sender import deliver_due
 texts = AppGroup("texts", help="Send the queued text messages (the text_outbox table) and list those that failed.")
 
 
-def _said(done) -> str:
-    return f"Texts: {done.sent} sent, {done.retrying} to try again later, {done.failed} failed."
-
-
 @texts.command("send")
 @click.option("--loop", is_flag=True, help="Keep running: send what is due every TEXT_POLL_SECONDS (a worker). "
                                            "With --mail it sends the mail too, so one worker does both.")
 @click.option("--mail", "with_mail", is_flag=True, help="Also send the queued mail each round.")
 def send(loop: bool, with_mail: bool):
     """Send the queued texts that are due, once (for cron, every minute), or with --loop as a worker."""
-    from ..core.mail import deliver_due as deliver_mail
 
-    def one_round(quiet: bool) -> None:
+    def one_round(quiet: bool = False) -> None:
         done = deliver_due()
         if not quiet or done.sent or done.retrying or done.failed:
-            click.echo(_said(done))
+            click.echo(said("Texts", done))
         if with_mail:
-            mail = deliver_mail()
-            if not quiet or mail.sent or mail.retrying or mail.failed:
-                click.echo(f"Mail: {mail.sent} sent, {mail.retrying} to try again later, {mail.failed} failed.")
+            mail_round(quiet)
 
-    if not loop:
-        one_round(quiet=False)
-        return
-    pause = current_app.config["TEXT_POLL_SECONDS"]
-    click.echo(f"Sending texts every {pause} seconds; stop with Ctrl-C.")
-    try:
-        while True:
-            try:
-                one_round(quiet=True)
-            except Exception as error:  # noqa: BLE001 - the database may be restarting: try again next round
-                click.echo(f"Texts: this round failed ({type(error).__name__}); trying again.", err=True)
-                db.session.rollback()
-            finally:
-                db.session.remove()
-            time.sleep(pause)
-    except KeyboardInterrupt:
-        click.echo("Stopped.")
+    if loop:
+        keep_sending("Texts", current_app.config["TEXT_POLL_SECONDS"], lambda: one_round(quiet=True))
+    else:
+        one_round()
 
 
 @texts.command("failed")

@@ -187,8 +187,8 @@ def test_the_folder_gateway_writes_texts_that_flask_outbox_reads(app, db):
 
 
 def test_the_worker_sends_texts_and_mail_each_round_until_stopped(app, db, monkeypatch):
+    from groups_app.core import commands
     from groups_app.core.mail import send_mail
-    from groups_app.texts import commands
 
     _queue(db)
     send_mail("huda@example.org", "Welcome", "body")

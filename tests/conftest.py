@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from contextlib import contextmanager
 from datetime import date
 
@@ -262,3 +263,32 @@ def english_by_default(app):
     yield
     app.config["BABEL_DEFAULT_LOCALE"] = before
     refresh()
+
+
+def at_once(app, *calls, timeout: float = 60) -> list:
+    """Run each call in its own thread, with its own app context and so its own session and
+    connection (as two app servers or two workers would), all released at the same moment.
+    Returns what each call returned, in order; an error in any call is raised here."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+    errors: list[BaseException] = []
+
+    def run(index: int, call) -> None:
+        try:
+            with app.app_context():
+                barrier.wait(timeout=10)
+                try:
+                    results[index] = call()
+                finally:
+                    _db.session.remove()
+        except BaseException as error:  # noqa: BLE001 - raised in the test's thread below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    if errors:
+        raise errors[0]
+    return results

@@ -19,7 +19,7 @@ from groups_app.core.timeutil import utcnow
 from groups_app.groups.models import Meeting
 from groups_app.groups.schedule import local
 from groups_app.groups.services.meetings import upcoming
-from tests.conftest import add_members, login, make_group, make_mother, make_user
+from tests.conftest import add_members, at_once, login, make_group, make_mother, make_user
 
 
 def _free_port() -> int:
@@ -141,24 +141,7 @@ def test_two_senders_at_once_send_each_message_once(app, db, smtp):
         send_mail(f"mother{n}@example.org", f"Message {n}", "body")
     db.session.commit()
     smtp.start()
-    start = threading.Barrier(2)
-    results, errors = [], []
-
-    def sender():
-        try:
-            with app.app_context():
-                start.wait()
-                results.append(deliver_due())
-                outbox.db.session.remove()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=sender) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    results = at_once(app, deliver_due, deliver_due)
     received = smtp.inbox.ids()
     assert len(received) == len(set(received)) == 40
     assert sum(r.sent for r in results) == 40

@@ -2,7 +2,6 @@
 rollback, decided by the database when two sessions (two app servers) claim it at the same moment."""
 from __future__ import annotations
 
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +12,7 @@ from groups_app.core.notify import Notice
 from groups_app.core.once import KEEP_DAYS, SentOnce, claim_once, prune_once
 from groups_app.core.timeutil import set_clock
 from groups_app.extensions import db as _db
-from tests.conftest import make_mother
+from tests.conftest import at_once, make_mother
 
 
 def keys() -> list[str]:
@@ -72,31 +71,16 @@ def test_keys_older_than_ninety_days_are_pruned(app, db):
 def _race(app, key: str, finish) -> list[bool]:
     """Two sessions (as two app servers) claim `key` at the same moment; each holds its
     transaction open a moment, then `finish(session_index)` says "commit" or "rollback"."""
-    barrier = threading.Barrier(2)
-    results: list[bool | None] = [None, None]
-    errors: list[BaseException] = []
+    def server(index: int) -> bool:
+        won = claim_once(key)
+        time.sleep(0.3)  # the other one is waiting on the key now
+        if finish(index, won) == "commit":
+            _db.session.commit()
+        else:
+            _db.session.rollback()
+        return won
 
-    def server(index: int) -> None:
-        try:
-            with app.app_context():  # its own session and connection
-                barrier.wait(timeout=10)
-                results[index] = claim_once(key)
-                time.sleep(0.3)  # the other one is waiting on the key now
-                if finish(index, results[index]) == "commit":
-                    _db.session.commit()
-                else:
-                    _db.session.rollback()
-                _db.session.remove()
-        except BaseException as error:  # noqa: BLE001  # reported by the test
-            errors.append(error)
-
-    threads = [threading.Thread(target=server, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert errors == []
-    return results
+    return at_once(app, lambda: server(0), lambda: server(1), timeout=30)
 
 
 def test_two_servers_claiming_at_once_one_wins(app, db, capsys):

@@ -1,7 +1,5 @@
 """Integrity under concurrency: real threads race for one copy, on SQLite and on PostgreSQL
 (the suite runs on both), and a property-based test checks the invariants after every step."""
-import threading
-
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -11,30 +9,18 @@ from groups_app.core.errors import DomainError
 from groups_app.extensions import db as _db
 from groups_app.library.models import Copy, Hold, Loan
 from groups_app.library.services import circulation as c
-from tests.conftest import _empty_tables, add_members, make_book, make_copy, make_group, make_mother, make_user
+from tests.conftest import _empty_tables, add_members, at_once, make_book, make_copy, make_group, make_mother, make_user
 
 
 def _race(app, *calls):
-    """Run each call in its own thread (own app context, own session), all released at once."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
+    """Each call in its own thread and session, all released at once: ("ok", result) or ("refused", message)."""
+    def outcome(call):
+        try:
+            return ("ok", call())
+        except DomainError as error:
+            return ("refused", str(error.message))
 
-    def run(index, call):
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[index] = ("ok", call())
-            except DomainError as error:
-                results[index] = ("refused", str(error.message))
-            finally:
-                _db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
+    return at_once(app, *[lambda call=call: outcome(call) for call in calls], timeout=30)
 
 
 def _ids(*objects):

@@ -1,7 +1,6 @@
 """The sender with the real HttpGateway against a local fake provider (tests/texts/fake_provider.py):
 accepted texts are marked sent, refusals fail at once, 5xx and timeouts are tried again, and no
 text reaches the provider twice, not even when the answer or the sender is lost in between."""
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from groups_app.texts import sender
 from groups_app.texts.models import OutgoingText
 from groups_app.texts.outbox import queue_text
 from groups_app.texts.sender import deliver_due
+from tests.conftest import at_once
 from tests.texts.conftest import make_texting_mother
 from tests.texts.fake_provider import SENDER
 
@@ -151,24 +151,7 @@ def test_a_sender_that_dies_between_send_and_mark_does_not_send_twice(app, db, p
 def test_two_senders_at_once_send_each_text_once(app, db, provider):
     for n in range(10):
         _queue(db, n)
-    start = threading.Barrier(2)
-    results, errors = [], []
-
-    def run():
-        try:
-            with app.app_context():
-                start.wait()
-                results.append(deliver_due())
-                sender.db.session.remove()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    results = at_once(app, deliver_due, deliver_due)
     phones = [m["to"] for m in provider.messages]
     assert len(phones) == len(set(phones)) == 10
     assert sum(r.sent for r in results) == 10

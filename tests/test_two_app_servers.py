@@ -135,7 +135,7 @@ def _program():
     coordinators = [make_user("coordinator", name=f"Coordinator {n}") for n in range(2)]
     tomorrow = local_now(program_zone()).date() + timedelta(days=1)
     at_ten = datetime.combine(tomorrow, time_of_day(10), tzinfo=program_zone())
-    visited = make_case(volunteer=volunteer, next_visit_at=at_ten.astimezone(UTC))  # her volunteer comes tomorrow
+    visited = make_case(volunteer=volunteer, languages=("en",), next_visit_at=at_ten.astimezone(UTC))  # comes tomorrow
     concern = concerns.raise_concern(visited, "mother", "Worried.", by=volunteer.user)
     concern.raised_at = now - timedelta(hours=30)
     meetings = _db.session.scalar(select(func.count(Meeting.id)).where(Meeting.group_id == group.id))

@@ -1,6 +1,7 @@
 """Signing in and out: server-side sessions, throttled failures, password resets."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -8,7 +9,7 @@ from datetime import timedelta
 from flask import current_app, render_template, session
 from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, delete, func, or_, select
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -200,30 +201,40 @@ def start_session(user: User, remember: bool = False) -> str:
     return token
 
 
+@functools.cache
+def _session_statement():
+    """Her account and roles with the session's times, by the token's hash: built once per process
+    (every signed-in request runs it), the session's columns read as plain values, not an object."""
+    return (select(User, UserSession.created_at, UserSession.last_seen_at, UserSession.remember)
+            .join(UserSession, UserSession.user_id == User.id)
+            .where(UserSession.token_hash == bindparam("token_hash"))
+            .options(joinedload(User.roles)))
+
+
 def load_session(token: str) -> User | None:
     """The user of a live session, or None when it ended, timed out or the account is off."""
     if not token:
         return None
     # One statement for the session, her account and her roles: every signed-in page pays it.
-    row = db.session.scalars(
-        select(UserSession).where(UserSession.token_hash == token_hash(token))
-        .options(joinedload(UserSession.user).joinedload(User.roles))
-    ).unique().first()
+    hashed = token_hash(token)
+    row = db.session.execute(_session_statement(), {"token_hash": hashed}).unique().first()
     if row is None:
         return None
+    user, created_at, last_seen_at, remember = row
     config = current_app.config
     now = utcnow()
-    idle = config["REMEMBERED_IDLE_MINUTES"] if row.remember else config["SESSION_IDLE_MINUTES"]
-    expired = (now - aware(row.created_at) > timedelta(minutes=config["SESSION_ABSOLUTE_MINUTES"])) or (
-        now - aware(row.last_seen_at) > timedelta(minutes=idle)
+    idle = config["REMEMBERED_IDLE_MINUTES"] if remember else config["SESSION_IDLE_MINUTES"]
+    expired = (now - aware(created_at) > timedelta(minutes=config["SESSION_ABSOLUTE_MINUTES"])) or (
+        now - aware(last_seen_at) > timedelta(minutes=idle)
     )
-    user = row.user
+    sessions = UserSession.__table__
     if expired or not user.active:
-        db.session.delete(row)
+        db.session.execute(delete(sessions).where(sessions.c.token_hash == hashed))
         db.session.commit()
         return None
-    if now - aware(row.last_seen_at) > timedelta(minutes=1):
-        row.last_seen_at = now  # written at most once a minute, not on every request
+    if now - aware(last_seen_at) > timedelta(minutes=1):
+        # written at most once a minute, not on every request
+        db.session.execute(update(sessions).where(sessions.c.token_hash == hashed).values(last_seen_at=now))
         db.session.commit()
     user.session_token = token
     return user

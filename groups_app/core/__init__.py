@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     db_retry.init_app(app)  # first thing in a request: its connection, waiting a moment for a restarting database
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    i18n.install_request_cached_catalogs(app, babel)  # after Babel's own: a page finds its catalog once
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

@@ -3,6 +3,7 @@ HTML through, so no script can reach a reader's page. A web address in the text 
 that shows only the site's name (who.int), so a source fits on a phone's line and on paper."""
 from __future__ import annotations
 
+import functools
 import html
 import re
 from urllib.parse import urlsplit
@@ -162,6 +163,10 @@ def problems(text: str) -> None:
         raise DomainError(SCHEME_RELATIVE, field="body")
 
 
+# A published leaflet's text is read on every visit and never changes (an edit is a new revision):
+# its HTML and its peer note are worked out once per text, not on every request (markdown-it took
+# half of a leaflet page's time). Pure functions of the text; the cache keeps the latest 256 texts.
+@functools.lru_cache(maxsize=256)
 def has_peer_note(text: str) -> bool:
     """Whether the text carries its own "mother to mother, not medical advice, MDA 101" line:
     the last paragraph before its closing section (the sources), or its last paragraph, names
@@ -176,6 +181,7 @@ def has_peer_note(text: str) -> bool:
     return any(EMERGENCY_NUMBER.search(content) for _i, content in candidates)
 
 
+@functools.lru_cache(maxsize=256)
 def render(text: str) -> Markup:
     """Safe HTML for a leaflet body (raw HTML in the text comes out escaped)."""
     return Markup(_render.render(text))  # noqa: S704  # nosec B704  # markdown-it escapes all HTML when html=False

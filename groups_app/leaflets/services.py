@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, joinedload, lazyload, selectinload
 
 from ..accounts.models import User
 from ..core import audit
@@ -276,7 +277,12 @@ def language_notice(leaflet: Leaflet, shown: LeafletTranslation, interface: str)
 
 
 def browse(languages: list[str], subject: str | None = None) -> list[tuple[Leaflet, LeafletTranslation, bool]]:
-    query = select(Leaflet).order_by(Leaflet.slug)
+    # The list shows titles: no texts (the working copy's and the published one's, a few kB each
+    # in every language) and no topics are read for it.
+    query = select(Leaflet).order_by(Leaflet.slug).options(
+        lazyload(Leaflet.topics),
+        selectinload(Leaflet.translations).options(
+            defer(LeafletTranslation.body), joinedload(LeafletTranslation.published).defer(LeafletRevision.body)))
     result = []
     for leaflet in db.session.scalars(query):
         if subject and subject not in leaflet.subject_list:

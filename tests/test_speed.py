@@ -4,6 +4,7 @@ builder; and what the benchmark's fixes rely on (paging, streaming, one statemen
 no cookie for a visitor, static addresses kept a year)."""
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 
@@ -103,11 +104,25 @@ def test_static_addresses_carry_the_content_hash_and_are_kept_a_year(app, client
 
 def test_a_changed_static_file_gets_a_new_address(tmp_path):
     (tmp_path / "style.css").write_text("body { color: black; }")
-    hashes = StaticHashes(str(tmp_path))
+    hashes = StaticHashes(str(tmp_path), recheck_seconds=0)
     first = hashes.version("style.css")
     (tmp_path / "style.css").write_text("body { color: navy; }")
     assert hashes.version("style.css") != first
     assert hashes.version("missing.css") is None
+
+
+def test_a_static_file_is_looked_at_once_in_a_while_not_on_every_address(tmp_path, monkeypatch):
+    (tmp_path / "style.css").write_text("body { color: black; }")
+    hashes = StaticHashes(str(tmp_path), recheck_seconds=60)
+    first = hashes.version("style.css")
+    looked = []
+    real_stat = os.stat
+    monkeypatch.setattr(os, "stat", lambda path, *a, **k: looked.append(path) or real_stat(path, *a, **k))
+    assert [hashes.version("style.css") for _ in range(50)] == [first] * 50
+    assert looked == []
+    hashes.recheck_seconds = 0  # the window has passed: the edit is seen
+    (tmp_path / "style.css").write_text("body { color: navy; }")
+    assert hashes.version("style.css") != first and len(looked) == 1
 
 
 def test_the_directory_is_paged(app, client):

@@ -5,10 +5,11 @@ from flask import render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ..core.extension_points import NavLink
+from ..core.extension_points import NavLink, same_for_a_role
 from ..core.permissions import can_manage_roles
 
 
+@same_for_a_role
 def menu(user) -> list[NavLink]:
     if not can_manage_roles(user):
         return []

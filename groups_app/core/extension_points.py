@@ -36,6 +36,13 @@ class ExtensionPoint:
         return f"<ExtensionPoint {self.name}>"
 
 
+def same_for_a_role(contribution: Callable[..., Any]) -> Callable[..., Any]:
+    """Marks a menu contribution whose links depend only on her roles (and the language): the shell
+    then makes them once per roles and language, not on every request (core.web.menu_links)."""
+    contribution.same_for_a_role = True  # type: ignore[attr-defined]
+    return contribution
+
+
 class NavLink(NamedTuple):
     weight: int  # the menu is sorted by weight: 10 home, 20-40 everyone's, 50-80 by role
     label: str

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from babel.dates import format_skeleton, format_time
 from babel.lists import format_list
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
@@ -17,8 +17,24 @@ from .qr import qr_svg
 
 
 def menu_links(user) -> list:
-    """The menu for her (or a visitor), from every feature's contribution, by weight."""
-    return sorted((link for links in nav_links.collect(user) for link in links), key=lambda link: link.weight)
+    """The menu for her (or a visitor), from every feature's contribution, by weight.
+
+    A contribution marked `same_for_a_role` is made once per language, roles and script root and
+    kept for the life of the process (at most a few hundred small lists): on every page it cost ten
+    addresses built and ten strings translated. The others (a menu that asks the database) run on
+    every request."""
+    made = current_app.extensions.setdefault("groups_app.menu", {})
+    roles = user.role_names if user.is_authenticated else None
+    links: list = []
+    for contribution in nav_links.contributions():
+        if getattr(contribution, "same_for_a_role", False):
+            key = (contribution, str(get_locale()), request.script_root, roles)
+            if key not in made:
+                made[key] = tuple(contribution(user))
+            links.extend(made[key])
+        else:
+            links.extend(contribution(user) or ())
+    return sorted(links, key=lambda link: link.weight)
 
 
 def listformat(items) -> Markup:

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import and_, exists, or_, select
 
 from ..accounts.models import User
-from ..core.extension_points import NavLink
+from ..core.extension_points import NavLink, same_for_a_role
 from ..extensions import db
 from .models import Group, GroupFacilitator, Meeting, Membership
 from .services.follow_up import ahead_and_missing
@@ -61,6 +61,7 @@ def work_cards(user: User) -> Markup | None:
     return Markup(render_template("groups/_home_cards.html"))  # nosec B704  # an autoescaped Jinja template
 
 
+@same_for_a_role
 def menu(user) -> list[NavLink]:
     links = [NavLink(20, _("Groups"), url_for("groups.directory"))]
     if user.is_authenticated and user.has_role("facilitator"):

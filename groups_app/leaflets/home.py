@@ -5,9 +5,10 @@ from flask import render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ..core.extension_points import NavLink
+from ..core.extension_points import NavLink, same_for_a_role
 
 
+@same_for_a_role
 def menu(user) -> list[NavLink]:
     return [NavLink(30, _("Leaflets"), url_for("leaflets.index"))]
 

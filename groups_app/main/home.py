@@ -5,10 +5,11 @@ from flask import render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ..core.extension_points import NavLink
+from ..core.extension_points import NavLink, same_for_a_role
 from ..core.notify import unread_notices
 
 
+@same_for_a_role
 def menu(user) -> list[NavLink]:
     links = [NavLink(10, _("Home"), url_for("main.home"))]
     if user.is_authenticated and user.has_role("coordinator", "admin"):

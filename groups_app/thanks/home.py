@@ -5,10 +5,11 @@ from flask import render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ..core.extension_points import NavLink
+from ..core.extension_points import NavLink, same_for_a_role
 from .services import moderation, reading
 
 
+@same_for_a_role
 def menu(user) -> list[NavLink]:
     return [NavLink(38, _("Tree of thanks"), url_for("thanks.tree"))]
 

@@ -11,7 +11,7 @@ from groups_app.accounts.audit_log import all_kinds, describe, names_for
 from groups_app.core.audit import AuditEvent
 from groups_app.extensions import db as _db
 from groups_app.thanks.models import Dedication
-from tests.conftest import assert_max_queries, login, make_user
+from tests.conftest import assert_max_queries, count_queries, login, make_user
 from tests.thanks.conftest import make_dedication
 
 AMHARIC = "ስለ ሁሉም ነገር እናመሰግናለን።"
@@ -299,3 +299,24 @@ def test_every_thanks_action_reads_as_a_sentence(app, client, world, db):
         "Sara Staff changed the number of leaves the tree of thanks hopes for.",
     ]
     assert {e.action for e in events} <= set(all_kinds())
+
+
+def test_staff_home_counts_what_waits_for_review_and_for_her_answer_in_one_statement(client, world, db):
+    make_dedication(world.mother, world.volunteer_user, volunteer=world.volunteer)
+    make_dedication(world.mother, world.volunteer_user, volunteer=world.volunteer, consent="agreed")
+    login(client, _english(world.staff))
+    client.get("/")
+    with count_queries(db.engine) as counted:
+        html = text_of(client.get("/"))
+    about_thanks = [s for s in counted.statements if "dedications" in s]
+    assert len(about_thanks) == 1
+    assert "2 messages wait for review." in html
+
+
+def test_the_review_count_is_for_staff_only(client, world, db):
+    make_dedication(world.mother, world.volunteer_user, volunteer=world.volunteer)
+    login(client, _english(world.volunteer_user))
+    with count_queries(db.engine) as counted:
+        html = text_of(client.get("/"))
+    assert "wait for review" not in html and "waits for review" not in html
+    assert not any("review" in s for s in counted.statements if "dedications" in s)

@@ -88,9 +88,24 @@ def written(user: User) -> list[Dedication]:
                                    .order_by(Dedication.created_at.desc(), Dedication.id.desc())).unique())
 
 
+def _waiting_for_answer(user: User):
+    return select(func.count(Dedication.id)).where(_to_her(user), Dedication.consent == "waiting",
+                                                   Dedication.writer_id != user.id)
+
+
 def waiting_for_answer(user: User) -> int:
-    return db.session.scalar(select(func.count(Dedication.id)).where(_to_her(user), Dedication.consent == "waiting",
-                                                                     Dedication.writer_id != user.id))
+    return db.session.scalar(_waiting_for_answer(user))
+
+
+def home_counts(user: User) -> tuple[int, int | None]:
+    """For her home page, in one statement: the thanks waiting for her answer, and for staff the
+    thanks waiting for review (None for anyone else, who may not know it)."""
+    answer = _waiting_for_answer(user).scalar_subquery()
+    if not user.has_role("staff"):
+        return db.session.scalar(select(answer)), None
+    review = select(func.count(Dedication.id)).where(Dedication.review == "waiting").scalar_subquery()
+    row = db.session.execute(select(answer, review)).one()
+    return row[0], row[1]
 
 
 def for_certificate(user: User, chosen: list[int]) -> list[Dedication]:

@@ -246,6 +246,15 @@ def ceiling(seconds: float, folder: Path, warm: bool = True) -> dict:
         return drive(base + "/", seconds, warm=warm)
 
 
+def reference(url: str, seconds: float, folder: Path, scale: str, warm: bool = True) -> dict:
+    """The yardstick list page (bench/reference.py) over this scale's database."""
+    env = dict(os.environ, PYTHONPATH=str(HERE), DATABASE_URL=url)
+    with served("reference:app", env, folder / f"gunicorn-reference-{scale}.log") as base:
+        status = fetch_status(base + "/", None)
+        result = drive(base + "/", seconds, warm=warm) if status == 200 else {}
+        return {**result, "warm_status": status}
+
+
 def run_scale(scale: str, folder: Path, seconds: float, warm: bool = True) -> tuple[list, dict, dict]:
     instance = folder / scale
     instance.mkdir(parents=True, exist_ok=True)
@@ -264,7 +273,12 @@ def run_scale(scale: str, folder: Path, seconds: float, warm: bool = True) -> tu
             results[page.name] = result
             print(f"  {scale:5} {page.name:24} {result.get('rps', 0):8.1f} req/s  p99 {result.get('p99_ms', 0):7.1f} ms  "
                   f"{result['queries']:3} queries  status {status}", flush=True)
-    return pages, results, {"build_seconds": round(built, 1)}
+    yardstick = reference(url, seconds, folder, scale, warm)
+    if yardstick["warm_status"] != 200 or yardstick.get("not_2xx") or yardstick.get("errors"):
+        raise BenchFailed(f"the reference list page answered {yardstick}; see gunicorn-reference-{scale}.log")
+    print(f"  {scale:5} {'reference list page':24} {yardstick.get('rps', 0):8.1f} req/s  p99 "
+          f"{yardstick.get('p99_ms', 0):7.1f} ms  status {yardstick['warm_status']}", flush=True)
+    return pages, results, {"build_seconds": round(built, 1), "reference": yardstick}
 
 
 # ---- the report ------------------------------------------------------------------------------------
@@ -315,6 +329,10 @@ def print_table(data: dict) -> None:
     bare = data["bare_flask"]
     print(f"\nbare Flask: {bare['before']['rps']:.0f} req/s before, {bare['after']['rps']:.0f} after "
           f"({data['database']}, {data['machine']['cpu']}, {data['machine']['cores']} cores)")
+    bare_rps = statistics.mean(b["rps"] for b in bare.values())
+    for scale, r in data.get("reference_list_page", {}).items():
+        print(f"reference list page ({scale}): {r.get('rps', 0):.0f} req/s, p99 {r.get('p99_ms', 0):.1f} ms, "
+              f"{r.get('rps', 0) / bare_rps:.2f} x bare")
     head = (f"{'page':24} {'scale':5} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'1 req ms':>8} {'queries':>7} {'KB':>6} "
             f"{'KB gz':>6} {'x bare':>6} {'L/S':>5}")
     print(head)
@@ -361,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
         for scale in scales:
             pages, by_scale[scale], info = run_scale(scale, folder, seconds, warm)
             meta["build_seconds"][scale] = info["build_seconds"]
+            meta.setdefault("reference_list_page", {})[scale] = {
+                k: round(v, 2) for k, v in info["reference"].items() if k in ("rps", "p50_ms", "p99_ms")}
         bare["after"] = ceiling(seconds, folder, warm)
         data = report(pages, by_scale, bare, meta)
     except BenchFailed as failure:

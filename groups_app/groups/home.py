@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, select
 
 from ..accounts.models import User
 from ..core.extension_points import NavLink, same_for_a_role
@@ -29,10 +29,13 @@ def my_groups(user: User, now=None) -> tuple[list[MyGroup], list[Meeting]]:
     meeting; and the meetings of groups she leads whose attendance is still to enter: two
     queries. A group she both leads and belongs to is listed once, as led."""
     leads = exists().where(GroupFacilitator.group_id == Group.id, GroupFacilitator.user_id == user.id)
+    # Her groups found from her side (both user_id indexes), not by looking at every group.
+    hers = select(Membership.group_id).where(Membership.user_id == user.id).union(
+        select(GroupFacilitator.group_id).where(GroupFacilitator.user_id == user.id))
     rows = db.session.execute(
         select(Group, Membership.status, Membership.position, leads.label("leads"))
         .outerjoin(Membership, and_(Membership.group_id == Group.id, Membership.user_id == user.id))
-        .where(Group.archived.is_(False), or_(Membership.id.is_not(None), leads))
+        .where(Group.archived.is_(False), Group.id.in_(hers))
         .order_by(Group.name)
     ).unique().all()
     entries = [(group, "leads", None) for group, _, _, led in rows if led]

@@ -21,6 +21,7 @@ def test_she_sees_the_groups_she_leads_belongs_to_and_waits_for_and_no_other(app
     add_members(archived, her)
     db.session.add(Membership(group_id=waiting.id, user_id=her.id, status="waiting", position=1))
     db.session.commit()
+    db.session.refresh(her)  # as a request has her: loaded, not expired by the commits above
     with count_queries(db.engine) as counted:
         mine, _missing = my_groups(her)
     assert [(entry.group.name, entry.status) for entry in mine] == [

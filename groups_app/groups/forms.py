@@ -96,7 +96,8 @@ class GuestForm(PlainForm):
 
 
 class AttendanceForm(BaseForm):
-    # Who may be ticked is the service's rule (members only), with its own message.
+    # Who may be ticked is the service's rule (members only), with its own message. The field only
+    # reads the ids sent (no choices): the template writes each member's checkbox and label itself.
     present = MultiCheckboxField(_l("Members who came"), coerce=int, validate_choice=False)
     guests = FieldList(FormField(GuestForm), min_entries=3, max_entries=10)
 

@@ -35,6 +35,7 @@ def test_facilitator_records_attendance_the_day_after_from_her_home_page(visitor
     assert page.locator("#guests-0-first_name").input_value() == "Rana"
     assert page.locator("#guests-0-baby_age_months").input_value() == "sixty-one"
     assert page.get_by_label("Huda").is_checked()
+    visitor.screenshot("attendance-refused-en")
     page.locator("#guests-0-baby_age_months").fill("")
     page.get_by_role("button", name="Save attendance").click()
     visitor.check()
@@ -49,6 +50,22 @@ def test_facilitator_records_attendance_the_day_after_from_her_home_page(visitor
     page.get_by_role("link", name="Rahat evenings").first.click()
     visitor.check()
     assert page.locator(".badge-done").first.is_visible()
+    visitor.screenshot("group-page-facilitator-en")
+
+    # In Arabic: the group page, then the attendance again from the meeting; a refused save keeps her change.
+    visitor.choose_language("ar")
+    visitor.screenshot("group-page-facilitator-ar")
+    page.locator(f'a[href="/meetings/{yesterday.id}"]').first.click()
+    visitor.check()
+    page.locator(f'a[href="/meetings/{yesterday.id}/attendance"]').first.click()
+    visitor.check()
+    assert page.get_by_label("Huda").is_checked()
+    page.get_by_label("Huda").uncheck()
+    page.locator("#guests-0-first_name").fill("رنا")
+    page.locator("#guests-0-baby_age_months").press("Enter")  # no stage chosen: refused
+    visitor.check()
+    assert not page.get_by_label("Huda").is_checked() and page.locator("#guests-0-first_name").input_value() == "رنا"
+    visitor.screenshot("attendance-refused-ar")
 
 
 def test_attendance_for_a_future_meeting_says_when_it_opens_and_offers_no_form(visitor, db):

@@ -1,4 +1,5 @@
 """Taking attendance and the coordinator's monthly figures."""
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -7,11 +8,11 @@ from sqlalchemy import func, select
 from groups_app.core.audit import AuditEvent
 from groups_app.core.errors import DomainError
 from groups_app.core.timeutil import utcnow
-from groups_app.groups.models import Attendance, Guest
+from groups_app.groups.models import Attendance, Guest, Meeting
 from groups_app.groups.services import attendance as service
 from groups_app.groups.services import attendance_report, guests
 from groups_app.groups.services.attendance import GuestEntry
-from tests.conftest import add_members, make_group, make_mother, make_user, past_meeting
+from tests.conftest import add_members, count_queries, login, make_group, make_mother, make_user, past_meeting
 
 
 def test_attendance_with_a_guest_in_one_transaction(app, db):
@@ -82,6 +83,123 @@ def test_a_guest_becomes_a_member_and_her_visits_count_as_hers(app, db):
     guests.guest_becomes_member(guest, maya, by=facilitator)
     assert service.present_ids(meeting) == {maya.id}
     assert [u.id for u in service.members_of(group)] == [maya.id]
+
+
+# ---- the attendance page: the member list its template writes, and what the server refuses ----
+
+def _boxes(html: str) -> dict[int, tuple[str, bool, str | None]]:
+    """Each member's checkbox on the page, by the id it sends: (its id, ticked, its label's text)."""
+    boxes = {}
+    for attrs in re.findall(r'<input([^>]*\bname="present"[^>]*)>', html):
+        assert 'type="checkbox"' in attrs
+        box_id = re.search(r'\bid="([^"]+)"', attrs).group(1)
+        label = re.search(rf'<label for="{box_id}">([^<]*)</label>', html)
+        boxes[int(re.search(r'\bvalue="(\d+)"', attrs).group(1))] = (box_id, " checked" in attrs,
+                                                                   label.group(1) if label else None)
+    return boxes
+
+
+def _ticked(html: str) -> set[int]:
+    return {value for value, (_id, ticked, _label) in _boxes(html).items() if ticked}
+
+
+def _nothing_written(db, meeting) -> bool:
+    return (db.session.scalar(select(func.count(Attendance.id))) == 0
+            and db.session.scalar(select(func.count(Guest.id))) == 0
+            and db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.target == f"meeting:{meeting.id}")) == 0
+            and db.session.get(Meeting, meeting.id).attendance_taken_at is None)
+
+
+def test_the_attendance_page_has_a_checkbox_with_its_label_for_each_member(app, db, client):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    aviva, bracha, dalia = make_mother(name="Aviva"), make_mother(name="Bracha <Ben>"), make_mother(name="Dalia")
+    add_members(group, dalia, aviva, bracha)
+    add_members(make_group(make_user("facilitator"), name="Elsewhere"), make_mother(name="Stranger"))
+    meeting = past_meeting(group)
+    service.take_attendance(meeting, {bracha.id}, [], by=facilitator)
+    login(client, facilitator)
+    html = client.get(f"/meetings/{meeting.id}/attendance").get_data(as_text=True)
+    assert _boxes(html) == {aviva.id: ("present-0", False, "Aviva"), bracha.id: ("present-1", True, "Bracha &lt;Ben&gt;"),
+                            dalia.id: ("present-2", False, "Dalia")}  # by name, each label tied to its box, escaped
+    members = html[html.index('<fieldset class="field field-choices'):]
+    assert members.index("<legend>Members who came</legend>") < members.index('name="present"') < members.index("</fieldset>")
+    assert "Stranger" not in html and 'id="present-error"' not in html
+
+
+def test_her_ticks_come_back_when_the_save_is_refused(app, db, client):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    aviva, bracha, dalia = make_mother(name="Aviva"), make_mother(name="Bracha"), make_mother(name="Dalia")
+    add_members(group, aviva, bracha, dalia)
+    meeting = past_meeting(group)
+    login(client, facilitator)
+    response = client.post(f"/meetings/{meeting.id}/attendance", data={
+        "present": [str(aviva.id), str(dalia.id)], "guests-0-first_name": "Rivka", "guests-0-stage": "pregnant",
+        "guests-0-baby_age_months": "sixty"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert len(_boxes(html)) == 3 and _ticked(html) == {aviva.id, dalia.id}
+    assert "0 to 60" in html and 'value="Rivka"' in html
+    assert _nothing_written(db, meeting)
+
+
+def test_a_mother_of_another_group_slipped_into_the_form_is_refused_and_nothing_written(app, db, client):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    member, elsewhere = make_mother(name="Aviva"), make_mother(name="Huda")
+    add_members(group, member)
+    add_members(make_group(facilitator, name="Her other group"), elsewhere)  # she leads both: still refused here
+    meeting = past_meeting(group)
+    login(client, facilitator)
+    response = client.post(f"/meetings/{meeting.id}/attendance", data={"present": [str(member.id), str(elsewhere.id)]})
+    assert 400 <= response.status_code < 500
+    html = response.get_data(as_text=True)
+    assert "Only members of the group can be ticked." in html
+    assert 'class="field field-choices has-error" aria-describedby="present-error"' in html
+    assert 'id="present-error"' in html and "Huda" not in html
+    assert _ticked(html) == {member.id}
+    assert _nothing_written(db, meeting)
+
+
+def test_attendance_sent_without_the_pages_token_is_refused(app, db, client):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    member = make_mother()
+    add_members(group, member)
+    meeting = past_meeting(group)
+    login(client, facilitator)
+    app.config["WTF_CSRF_ENABLED"] = True
+    url = f"/meetings/{meeting.id}/attendance"
+    assert client.post(url, data={"present": [str(member.id)]}).status_code == 400
+    assert _nothing_written(db, meeting)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(url).get_data(as_text=True))
+    assert client.post(url, data={"present": [str(member.id)], "csrf_token": token.group(1)}).status_code == 302
+    assert service.present_ids(meeting) == {member.id}
+
+
+def test_taking_attendance_reads_its_page_in_five_statements_however_big_the_group(app, db, client, capsys):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    meeting = past_meeting(group)
+    login(client, facilitator)
+    url = f"/meetings/{meeting.id}/attendance"
+
+    def statements() -> int:
+        client.get(url)
+        with count_queries(db.engine) as counted:
+            assert client.get(url).status_code == 200
+        return counted()
+
+    empty = statements()
+    mothers = [make_mother() for _ in range(12)]
+    add_members(group, *mothers)
+    service.take_attendance(meeting, {m.id for m in mothers[:6]}, [GuestEntry("Rivka", "pregnant")], by=facilitator)
+    service.take_attendance(meeting, {m.id for m in mothers[3:9]}, [GuestEntry("Sara", "breastfeeding")], by=facilitator)
+    full = statements()
+    assert empty == full <= 5
+    with capsys.disabled():
+        print(f"\nFIGURE taking attendance: {full} statements (was 8)")
 
 
 def test_monthly_report(app, db):

@@ -9,7 +9,7 @@ from tests.conftest import add_members, count_queries, make_group, make_user
 
 def test_she_sees_the_groups_she_leads_belongs_to_and_waits_for_and_no_other(app, db):
     her = make_user("mother", "facilitator")
-    led = make_group(her, name="Alef led")
+    make_group(her, name="Alef led")
     both = make_group(her, name="Bet led and joined")
     member = make_group(name="Gimel joined")
     waiting = make_group(name="Dalet waiting")

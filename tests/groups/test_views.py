@@ -1,11 +1,12 @@
 """The groups pages through HTTP: permissions, bad input, and queries that do not grow."""
 from sqlalchemy import func, select
 
-from groups_app.groups.models import Group, Membership
+from groups_app.groups.models import Group, GroupFacilitator, Membership
 from groups_app.groups.services.meetings import upcoming
 from tests.conftest import (
     add_members,
     assert_max_queries,
+    count_queries,
     locality,
     login,
     make_group,
@@ -13,6 +14,8 @@ from tests.conftest import (
     make_user,
     past_meeting,
 )
+
+ENGLISH = {"Accept-Language": "en"}  # a visitor signed out reads the page in her browser's language
 
 
 def _group_form(**overrides):
@@ -74,6 +77,58 @@ def test_home_address_hidden_from_non_members(client):
     client.post("/logout")
     login(client, member)
     assert "12 Olive Street" in client.get(f"/groups/{group.id}").get_data(as_text=True)
+
+
+def test_group_page_says_where_she_stands_and_reads_it_in_a_fixed_number_of_statements(client, db, capsys):
+    facilitator, coordinator = make_user("facilitator", name="Amal"), make_user("coordinator")
+    group = make_group(facilitator, capacity=3)
+    member, waiting, stranger = make_mother(), make_mother(), make_mother()
+    add_members(group, member)
+    db.session.add(Membership(group_id=group.id, user_id=waiting.id, status="waiting", position=1))
+    db.session.commit()
+    meeting = upcoming([group.id])[group.id][0]
+    held = past_meeting(group)
+    link = f'href="/meetings/{meeting.id}"'
+
+    def page(who) -> tuple[int, str]:
+        client.post("/logout")
+        if who is not None:
+            login(client, who)
+        client.get(f"/groups/{group.id}", headers=ENGLISH)
+        with count_queries(db.engine) as counted:
+            answer = client.get(f"/groups/{group.id}", headers=ENGLISH)
+        assert answer.status_code == 200
+        return counted(), answer.get_data(as_text=True)
+
+    def everyone() -> dict[str, int]:
+        counts = {}
+        for name, who, shown, hidden in [
+            ("visitor", None, ["Join Mother to Mother", "<dd>2</dd>", "Amal"], [link, "For facilitators"]),
+            ("member", member, ["You are a member of this group.", link, "Leave the group"], ["For facilitators"]),
+            ("waiting", waiting, ["You are number 1 on the waiting list.", "Leave the waiting list"], [link]),
+            ("stranger", stranger, ["Join this group", "<dd>2</dd>"], [link, "For facilitators", "Past meetings"]),
+            ("facilitator", facilitator, [link, "For facilitators", f'href="/meetings/{held.id}/attendance"'],
+             ["Edit the group", "Join this group"]),
+            ("coordinator", coordinator, [link, "For facilitators", "Edit the group"], ["Join this group"]),
+        ]:
+            counts[name], html = page(who)
+            assert all(text in html for text in shown), (name, [t for t in shown if t not in html])
+            assert not any(text in html for text in hidden), (name, [t for t in hidden if t in html])
+        return counts
+
+    small = everyone()
+    assert small["member"] <= 4 and small["facilitator"] <= 6 and max(small.values()) <= 6, small
+    add_members(make_group(make_user("facilitator"), name="Another"), *[make_mother() for _ in range(5)])
+    for days in (8, 15, 22, 29, 36, 43):
+        past_meeting(group, days_ago=days)
+    db.session.add(GroupFacilitator(group_id=group.id, user_id=make_user("facilitator", name="Bina").id))
+    db.session.commit()
+    assert everyone() == small
+    with capsys.disabled():
+        print(f"\nFIGURE group page: {small['member']} statements for a member (was 7), "
+              f"{small['facilitator']} for its facilitator")
+    client.post("/logout")
+    assert client.get("/groups/999999").status_code == 404
 
 
 def test_non_members_cannot_see_meetings_or_attendance(client):

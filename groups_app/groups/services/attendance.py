@@ -1,17 +1,19 @@
 """Taking attendance: the members who came and walk-in guests, in one transaction."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy.orm import lazyload
 
 from ...accounts.models import User
 from ...core import audit
 from ...core.errors import DomainError
 from ...core.timeutil import utcnow
 from ...extensions import db
-from ..models import Attendance, Group, Guest, Meeting, Membership
+from ..models import Attendance, Group, GroupFacilitator, Guest, Meeting, Membership
 from ..models.attendance import STAGES
 from ..models.group import MEMBER
 from ..permissions import require_facilitator
@@ -45,6 +47,38 @@ def members_of(group: Group) -> list[User]:
             .order_by(User.name)
         )
     )
+
+
+@functools.cache
+def _facts_statement():
+    """Built once per process, like the roll's: the meeting and her id as parameters."""
+    user_id = bindparam("user_id")
+    member = exists().where(Membership.group_id == Meeting.group_id, Membership.user_id == user_id,
+                            Membership.status == MEMBER)
+    leads = exists().where(GroupFacilitator.group_id == Meeting.group_id, GroupFacilitator.user_id == user_id)
+    return select(Meeting, member, leads).where(Meeting.id == bindparam("meeting_id")).options(lazyload(Meeting.topic))
+
+
+def attendance_facts(meeting_id: int, user: User) -> tuple[Meeting, bool, bool] | None:
+    """The meeting (with its group, not its topic: the attendance page names none) and, in the same
+    statement, whether she is a seated member and a facilitator of its group. None when there is
+    no such meeting."""
+    row = db.session.execute(_facts_statement(), {"meeting_id": meeting_id, "user_id": user.id}).first()
+    return None if row is None else (row[0], bool(row[1]), bool(row[2]))
+
+
+@functools.cache
+def _roll_statement():
+    came = exists().where(Attendance.meeting_id == bindparam("meeting_id"), Attendance.user_id == User.id)
+    return (select(User.id, User.name, came.label("came")).join(Membership, Membership.user_id == User.id)
+            .where(Membership.group_id == bindparam("group_id"), Membership.status == MEMBER)
+            .order_by(User.name))
+
+
+def roll(meeting: Meeting) -> list:
+    """The group's seated members by name, as rows of (id, name, came): whether she is ticked as
+    present at this meeting. One statement, and only the two columns the list shows."""
+    return list(db.session.execute(_roll_statement(), {"meeting_id": meeting.id, "group_id": meeting.group_id}))
 
 
 def present_ids(meeting: Meeting) -> set[int]:

@@ -1,13 +1,14 @@
 """Creating and editing groups, the directory, joining, leaving and the waiting list."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy import and_, bindparam, case, exists, func, select
+from sqlalchemy.orm import aliased, lazyload
 
 from ...accounts.models import User, UserRole
 from ...core import audit
@@ -146,6 +147,52 @@ def member_count(group: Group) -> int:
 
 def membership_of(group: Group, user: User) -> Membership | None:
     return db.session.scalar(select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id))
+
+
+@dataclass
+class GroupPageFacts:
+    """What a group's page needs to know beyond its meetings, read in one statement."""
+
+    group: Group
+    membership: Membership | None  # hers: a seat or a place on the waiting list
+    leads: bool  # she is one of its facilitators
+    members: int  # seated members
+
+    @property
+    def member(self) -> bool:
+        return self.membership is not None and self.membership.status == MEMBER
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.group.capacity - self.members, 0)
+
+
+@functools.cache
+def _group_page_statement(signed_in: bool):
+    """Built once per process (every group page runs it), the group and her ids as parameters."""
+    members = (select(func.count(Membership.id)).where(Membership.group_id == Group.id, Membership.status == MEMBER)
+               .scalar_subquery())
+    if not signed_in:
+        return select(Group, members).where(Group.id == bindparam("group_id"))
+    hers = aliased(Membership)
+    leads = exists().where(GroupFacilitator.group_id == Group.id, GroupFacilitator.user_id == bindparam("user_id"))
+    return (select(Group, hers, leads, members)
+            .outerjoin(hers, and_(hers.group_id == Group.id, hers.user_id == bindparam("user_id")))
+            .where(Group.id == bindparam("group_id"))
+            .options(lazyload(hers.user)))  # she is the signed-in user; the page shows only her status
+
+
+def group_page_facts(group_id: int, user) -> GroupPageFacts | None:
+    """A group (with its locality) and, in the same statement, how many members it seats and, for
+    one signed in, her membership and whether she facilitates it. None when there is no such group."""
+    if not getattr(user, "is_authenticated", False):
+        row = db.session.execute(_group_page_statement(False), {"group_id": group_id}).first()
+        return None if row is None else GroupPageFacts(row[0], None, False, row[1] or 0)
+    row = db.session.execute(_group_page_statement(True), {"group_id": group_id, "user_id": user.id}).first()
+    if row is None:
+        return None
+    group, membership, is_leading, count = row
+    return GroupPageFacts(group, membership, bool(is_leading), count or 0)
 
 
 def _lock(group: Group) -> None:

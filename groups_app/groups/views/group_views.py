@@ -1,7 +1,7 @@
 """The group directory, a group's page, creating and editing groups, joining and members."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from ...core.security import no_store
 from ...core.timeutil import zone_choices
 from ...extensions import db
 from ..forms import WEEKDAY_NAMES, AddMemberForm, GroupForm, MeetingTimeForm, ScheduleForm
-from ..permissions import can_facilitate, can_see_home_address
+from ..permissions import can_facilitate, can_see_home_address, remember_standing
 from ..services import follow_up, guests
 from ..services import groups as group_service
 from ..services import meetings as meeting_service
@@ -40,13 +40,16 @@ def directory():
 
 @allow(ANYONE)
 def group_page(group_id: int):
-    group = get_group(group_id)
-    membership = group_service.membership_of(group, current_user) if current_user.is_authenticated else None
-    upcoming = meeting_service.upcoming([group.id], per_group=4)[group.id]
+    facts = group_service.group_page_facts(group_id, current_user) or abort(404)
+    group = facts.group
+    if current_user.is_authenticated:  # her standing came with the group: the checks below ask nothing more
+        remember_standing(current_user, group, member=facts.member, facilitator=facts.leads)
+    # The next four meetings, without their topics (the page names none); the group is in the session.
+    upcoming = follow_up.ahead_and_missing([group.id], [], per_group=4)[0][group.id]
     facilitates = can_facilitate(current_user, group)
     past = follow_up.recent_past([group.id])[group.id] if facilitates else []
-    return render_template("groups/group.html", group=group, membership=membership, upcoming=upcoming, past=past,
-                           seats_left=max(group.capacity - group_service.member_count(group), 0),
+    return render_template("groups/group.html", group=group, membership=facts.membership, upcoming=upcoming,
+                           past=past, seats_left=facts.seats_left,
                            show_address=can_see_home_address(current_user, group),
                            facilitates=facilitates, weekdays=WEEKDAY_NAMES)
 

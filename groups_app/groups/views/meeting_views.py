@@ -194,14 +194,12 @@ def discussed(question_id: int):
 
 @allow(FACILITATORS)
 def attendance(meeting_id: int):
-    meeting = get_meeting(meeting_id)
+    meeting, member, leads = attendance_service.attendance_facts(meeting_id, current_user) or abort(404)
+    remember_standing(current_user, meeting.group, member=member, facilitator=leads)  # her standing came with it
     ensure(can_facilitate(current_user, meeting.group))
     no_store()
-    members = attendance_service.members_of(meeting.group)
+    members = attendance_service.roll(meeting)  # the template writes a checkbox and label for each
     form = AttendanceForm()
-    form.present.choices = [(m.id, m.name) for m in members]
-    if request.method == "GET":
-        form.present.data = sorted(attendance_service.present_ids(meeting))
     status = 200
     if form.is_submitted():  # a form sent too early still comes back with all she typed, and the reason
         try:
@@ -212,7 +210,8 @@ def attendance(meeting_id: int):
         else:
             flash(_("Attendance is saved."), "success")
             return redirect(url_for("groups.attendance", meeting_id=meeting.id))
-    return render_template("groups/attendance.html", form=form, meeting=meeting, members=members,
+    ticked = set(form.present.data or []) if form.is_submitted() else {m.id for m in members if m.came}
+    return render_template("groups/attendance.html", form=form, meeting=meeting, members=members, ticked=ticked,
                            is_open=utcnow() >= meeting.attendance_opens or form.is_submitted(),
                            guests=attendance_service.guests_at(meeting), history=attendance_log.history(meeting)), status
 

@@ -238,3 +238,21 @@ def test_report_filters_by_locality_and_language(app):
     make_group(name="Arad", place="Arad", languages=["ru"])
     assert [r.group.name for r in attendance_report.attendance_report(date.today(), locality_id=locality("Arad").id)] == ["Arad"]
     assert [r.group.name for r in attendance_report.attendance_report(date.today(), language="ar")] == ["Rahat"]
+
+
+def test_a_box_whose_value_is_no_id_is_refused_and_what_was_saved_stays(app, db, client):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    member = make_mother(name="Aviva")
+    add_members(group, member)
+    meeting = past_meeting(group)
+    login(client, facilitator)
+    url = f"/meetings/{meeting.id}/attendance"
+    assert client.post(url, data={"present": [str(member.id)]}).status_code == 302
+    saved = db.session.scalar(select(func.count()).select_from(Attendance).where(Attendance.meeting_id == meeting.id))
+    response = client.post(url, data={"present": ["Aviva", str(member.id)]})
+    assert response.status_code == 400
+    assert "Only members of the group can be ticked." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Attendance)
+                             .where(Attendance.meeting_id == meeting.id)) == saved == 1

@@ -49,6 +49,9 @@ def members_of(group: Group) -> list[User]:
     )
 
 
+MEMBERS_ONLY = _l("Only members of the group can be ticked. Add a walk-in as a guest.")
+
+
 @functools.cache
 def _facts_statement():
     """Built once per process, like the roll's: the meeting and her id as parameters."""
@@ -105,7 +108,7 @@ def take_attendance(meeting: Meeting, present: set[int], guests: list[GuestEntry
     members = {u.id for u in members_of(meeting.group)}
     strangers = present - members
     if strangers:
-        raise DomainError(_l("Only members of the group can be ticked. Add a walk-in as a guest."), field="present")
+        raise DomainError(MEMBERS_ONLY, field="present")
     for entry in guests:
         if not entry.first_name.strip() or len(entry.first_name) > 60:
             raise DomainError(_l("Each guest needs a first name."), field="guests")

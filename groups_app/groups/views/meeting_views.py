@@ -203,6 +203,8 @@ def attendance(meeting_id: int):
     status = 200
     if form.is_submitted():  # a form sent too early still comes back with all she typed, and the reason
         try:
+            if form.present.process_errors:  # a box whose value is no member id: only a tampered form sends one
+                raise DomainError(attendance_service.MEMBERS_ONLY, field="present")
             attendance_service.take_attendance(meeting, set(form.present.data or []), _guest_rows(form), by=current_user)
         except DomainError as error:
             db.session.rollback()

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     String,
     UniqueConstraint,
     false,
@@ -61,6 +62,9 @@ class User(UserMixin, db.Model):
 
     __table_args__ = (
         CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="email_or_phone"),
+        # the program overview counts active mothers by language, locality and stage from this index alone
+        Index("ix_users_active_language_locality_id", "active", "language", "locality_id", "due_date",
+              "baby_birth_date", "first_time_mother"),
     )
 
     # Flask-Login keeps get_id() in the session; ours is the server-side session's token,
@@ -109,6 +113,7 @@ class UserRole(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "role", name="uq_user_roles_user_role"),
         CheckConstraint(f"role IN ({_ROLE_LIST})", name="known_role"),
+        Index("ix_user_roles_role_user_id", "role", "user_id"),  # people by role, counted from the index
     )
 
 

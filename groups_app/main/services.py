@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 
 from ..accounts.models import User, UserRole
 from ..core.places import Locality
@@ -23,18 +23,19 @@ class ProgramOverview:
 
 
 def program_overview(today: date | None = None) -> ProgramOverview:
-    """Three queries whatever the number of people: roles, one pass over the mothers (grouped by
-    language and locality, with the stage sums beside), and the localities named."""
+    """Three queries whatever the number of people: roles (counted from an index), one pass over
+    the active mothers (grouped by language and locality, with the stage sums beside, read from an
+    index of users in that order), and the localities named."""
     today = today or today_in()  # the program's calendar: it belongs to no one group
     by_role = dict(db.session.execute(select(UserRole.role, func.count()).group_by(UserRole.role)).all())
-    mothers = select(User.id).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == "mother", User.active.is_(True))
     rows = db.session.execute(
         select(
             User.language, User.locality_id, func.count(),
             func.sum(case((User.due_date >= today, 1), else_=0)),
             func.sum(case((User.baby_birth_date.is_not(None), 1), else_=0)),
             func.sum(case((User.first_time_mother.is_(True), 1), else_=0)),
-        ).where(User.id.in_(mothers)).group_by(User.language, User.locality_id)
+        ).join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == "mother"))
+        .where(User.active.is_(True)).group_by(User.language, User.locality_id)
     ).all()
     by_language: dict[str, int] = {}
     by_locality: dict[int | None, int] = {}

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from groups_app.core.places import Locality
 from groups_app.main.services import program_overview
-from tests.conftest import assert_max_queries, login, make_mother, make_user
+from tests.conftest import assert_max_queries, count_queries, login, make_mother, make_user
 
 
 def test_home_routes_each_role_to_its_work(client):
@@ -26,6 +26,33 @@ def test_overview_counts_mothers_by_language_locality_and_stage(app, db):
     assert (overview.pregnant, overview.with_baby, overview.first_time) == (1, 1, 1)
     assert [(loc.name_en if loc else None, n) for loc, n in overview.mothers_by_locality] == [("Rahat", 2), (None, 1)]
     assert overview.people_by_role == {"mother": 3, "facilitator": 1}
+
+
+def test_overview_counts_each_active_mother_once_and_every_role_held(app, db):
+    make_mother(language="ar", due_date=date.today() + timedelta(days=10))
+    make_user("mother", "facilitator", language="ar", first_time_mother=True)  # a mother who also leads a group
+    make_mother(language="ar", active=False, baby_birth_date=date.today())  # left the program: a role, not a mother
+    overview = program_overview()
+    assert overview.mothers_by_language == {"ar": 2}
+    assert (overview.pregnant, overview.with_baby, overview.first_time) == (1, 0, 1)
+    assert sum(n for _, n in overview.mothers_by_locality) == 2
+    assert overview.people_by_role == {"mother": 3, "facilitator": 1}
+
+
+def test_overview_takes_the_same_statements_however_many_mothers(app, client, db):
+    login(client, make_user("coordinator"))
+
+    def statements() -> int:
+        client.get("/coordinator/")
+        with count_queries(db.engine) as counted:
+            assert client.get("/coordinator/").status_code == 200
+        return counted()
+
+    few = statements()
+    localities = db.session.scalars(select(Locality).limit(10)).all()
+    for n in range(40):
+        make_mother(language=("ar", "he", "ru")[n % 3], locality_id=localities[n % 10].id)
+    assert few == statements() <= 4  # her session, roles, the mothers in one pass, their localities
 
 
 def test_overview_page_runs_a_fixed_number_of_queries(app, client, db):

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import and_, func, or_, select, union
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from ...accounts.models import User
@@ -36,6 +36,8 @@ class GroupMonth:
 
 PER_PAGE = 25
 REGULAR_OF_LAST, REGULAR_AT_LEAST = 6, 3  # a regular came to at least 3 of the group's last 6 meetings
+_MEETINGS, _REGULARS = 0, 1  # the two kinds of count in figures' last statement
+_EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)  # "since" for a group with fewer than six meetings held
 
 
 def _month_bounds(month: date) -> tuple[date, date]:
@@ -73,12 +75,21 @@ def attendance_report(month: date, locality_id: int | None = None, language: str
     return figures(list(db.session.scalars(groups_query(locality_id, language)).unique()), month, now)
 
 
+def _in_zones(zones: dict[str, list[int]], group_id, condition) -> ColumnElement[bool]:
+    """`condition(zone name)` for the groups in that zone; a single zone (the usual case) needs no
+    group list, which the statement already has: repeating it makes PostgreSQL guess too few rows."""
+    if len(zones) == 1:
+        return condition(next(iter(zones)))
+    return or_(*(and_(group_id.in_(ids), condition(name)) for name, ids in zones.items()))
+
+
 def figures(groups: list[Group], month: date, now: datetime | None = None) -> list[GroupMonth]:
     """Per group, for one month: meetings held, attendances, distinct mothers, first-timers,
     pregnant and breastfeeding, and regulars (at 3 or more of the group's last 6 meetings held).
 
-    Counted by the database, four statements for these groups whatever the years behind them;
-    Python sees one row per mother who came that month. A month is the group's own calendar month.
+    Counted by the database, two statements for these groups whatever the years behind them, each
+    reading only the month's and the last six meetings' rows through indexes; Python sees one row
+    per mother who came that month. A month is the group's own calendar month.
     """
     if not groups:
         return []
@@ -89,65 +100,69 @@ def figures(groups: list[Group], month: date, now: datetime | None = None) -> li
     for group in groups:
         zones.setdefault(group.timezone, []).append(group.id)
     held = and_(Meeting.group_id.in_(report), Meeting.status == SCHEDULED, Meeting.starts_at <= cutoff)
-    in_month = or_(*(and_(Meeting.group_id.in_(ids), Meeting.starts_at >= _midnight(first, name),
-                          Meeting.starts_at < _midnight(following, name)) for name, ids in zones.items()))
-    before_month = or_(*(and_(Meeting.group_id.in_(ids), Meeting.starts_at < _midnight(first, name))
-                         for name, ids in zones.items()))
+    in_month = _in_zones(zones, Meeting.group_id, lambda name: and_(
+        Meeting.starts_at >= _midnight(first, name), Meeting.starts_at < _midnight(following, name)))
 
-    for group_id, n in db.session.execute(
-        select(Meeting.group_id, func.count()).where(held, in_month).group_by(Meeting.group_id)
-    ):
-        report[group_id].meetings = n
+    # One row per person who came this month: how often, her first meeting of the month, her stage;
+    # then whether she came to a meeting of this group before it (before her first meeting of the
+    # month is the same thing): one index probe per person, which stops at the first such meeting.
+    # Members and guests are probed in two branches, so that each probe is costed only for its rows.
+    came = (select(Meeting.group_id, Attendance.user_id, Attendance.guest_id, func.count().label("times"),
+                   func.min(Meeting.starts_at).label("first_at"), func.max(User.due_date).label("due"),
+                   func.max(User.baby_birth_date).label("born"), func.max(Guest.stage).label("stage"))
+            .join(Attendance, Attendance.meeting_id == Meeting.id)
+            .outerjoin(User, User.id == Attendance.user_id)
+            .outerjoin(Guest, Guest.id == Attendance.guest_id)
+            .where(held, in_month)
+            .group_by(Meeting.group_id, Attendance.user_id, Attendance.guest_id)).cte("came")
+    earlier, earlier_meeting = aliased(Attendance), aliased(Meeting)
 
-    # One row per person who came this month: how often, her first meeting of the month, her stage.
-    people = db.session.execute(
-        select(Meeting.group_id, Attendance.user_id, Attendance.guest_id, func.count(), func.min(Meeting.starts_at),
-               func.max(User.due_date), func.max(User.baby_birth_date), func.max(Guest.stage))
-        .join(Attendance, Attendance.meeting_id == Meeting.id)
-        .outerjoin(User, User.id == Attendance.user_id)
-        .outerjoin(Guest, Guest.id == Attendance.guest_id)
-        .where(held, in_month)
-        .group_by(Meeting.group_id, Attendance.user_id, Attendance.guest_id)
-    ).all()
-    for group_id, user_id, _guest_id, times, first_at, due, born, stage in people:
+    def came_before(person: str):
+        return (select(earlier.id).join(earlier_meeting, earlier_meeting.id == earlier.meeting_id)
+                .where(getattr(earlier, person) == came.c[person], earlier_meeting.group_id == came.c.group_id,
+                       earlier_meeting.status == SCHEDULED, earlier_meeting.starts_at < came.c.first_at)
+                .exists())
+
+    columns = (came.c.group_id, came.c.user_id, came.c.times, came.c.first_at, came.c.due, came.c.born, came.c.stage)
+    people = db.session.execute(union_all(
+        select(*columns, came_before("user_id")).where(came.c.user_id.is_not(None)),
+        select(*columns, came_before("guest_id")).where(came.c.user_id.is_(None)),
+    ))
+    for group_id, user_id, times, first_at, due, born, stage, returning in people:
         entry = report[group_id]
         entry.attendances += times
         entry.distinct += 1
+        entry.first_time += 0 if returning else 1
         day = local(aware(first_at), entry.group.timezone).date()
         is_pregnant = stage == "pregnant" or bool(user_id and due is not None and due >= day and (born is None or born > day))
         is_feeding = stage == "breastfeeding" or bool(user_id and born is not None and born <= day)
         entry.pregnant += 1 if is_pregnant else 0
         entry.breastfeeding += 1 if is_feeding and not is_pregnant else 0
 
-    # First-timers: who came this month and never to a meeting of this group before it.
-    month_people = select(Meeting.group_id, Attendance.user_id, Attendance.guest_id).join(
-        Attendance, Attendance.meeting_id == Meeting.id).where(held, in_month).distinct().subquery()
-    earlier = aliased(Attendance)
-
-    def came_before(person):
-        return (select(Meeting.group_id, person).join(earlier, earlier.meeting_id == Meeting.id)
-                .join(month_people, and_(month_people.c.group_id == Meeting.group_id,
-                                         getattr(month_people.c, person.key) == person))
-                .where(Meeting.group_id.in_(report), Meeting.status == SCHEDULED, before_month))
-
-    returning: dict[int, int] = {}
-    for group_id, _person in db.session.execute(union(came_before(earlier.user_id), came_before(earlier.guest_id))):
-        returning[group_id] = returning.get(group_id, 0) + 1
-    people_by_group: dict[int, int] = {}
-    for row in people:
-        people_by_group[row[0]] = people_by_group.get(row[0], 0) + 1
-    for group_id, n in people_by_group.items():
-        report[group_id].first_time = n - returning.get(group_id, 0)
-
-    # Regulars, over each group's last six meetings held by the month's end.
-    ranked = select(Meeting.id, Meeting.group_id, func.row_number().over(
-        partition_by=Meeting.group_id, order_by=Meeting.starts_at.desc()).label("n")).where(held).subquery()
-    regular = (select(ranked.c.group_id).join(Attendance, Attendance.meeting_id == ranked.c.id)
-               .where(ranked.c.n <= REGULAR_OF_LAST)
-               .group_by(ranked.c.group_id, Attendance.user_id, Attendance.guest_id)
+    # Meetings held this month, and regulars over each group's last six meetings held by the
+    # month's end, in one statement: the sixth latest start of each group is one index probe, and
+    # only the meetings from it on are read (on a tie for sixth place, both meetings count).
+    sixth = aliased(Meeting)
+    since = (select(sixth.starts_at).where(sixth.group_id == Group.id, sixth.status == SCHEDULED, sixth.starts_at <= cutoff)
+             .order_by(sixth.starts_at.desc()).limit(1).offset(REGULAR_OF_LAST - 1).scalar_subquery())
+    # OFFSET 0 keeps this a table of its own: merged into the join, the probe would run per meeting.
+    window = select(Group.id.label("group_id"), func.coalesce(since, _EARLIEST).label("since")).where(
+        Group.id.in_(report)).offset(0).subquery()
+    regular = (select(window.c.group_id)
+               .join(Meeting, and_(Meeting.group_id == window.c.group_id, Meeting.status == SCHEDULED,
+                                   Meeting.starts_at >= window.c.since, Meeting.starts_at <= cutoff))
+               .join(Attendance, Attendance.meeting_id == Meeting.id)
+               .group_by(window.c.group_id, Attendance.user_id, Attendance.guest_id)
                .having(func.count() >= REGULAR_AT_LEAST).subquery())
-    for group_id, n in db.session.execute(select(regular.c.group_id, func.count()).group_by(regular.c.group_id)):
-        report[group_id].regulars = n
+    counts = union_all(
+        select(Meeting.group_id, literal(_MEETINGS), func.count()).where(held, in_month).group_by(Meeting.group_id),
+        select(regular.c.group_id, literal(_REGULARS), func.count()).group_by(regular.c.group_id),
+    )
+    for group_id, kind, n in db.session.execute(counts):
+        if kind == _MEETINGS:
+            report[group_id].meetings = n
+        else:
+            report[group_id].regulars = n
     return list(report.values())
 
 
@@ -170,15 +185,15 @@ def csv_chunks(month: date, locality_id: int | None = None, language: str | None
     byte-order mark, so that spreadsheet programs read Hebrew, Arabic and Amharic right."""
     yield "\ufeff".encode() + _csv_line([str(c) for c in CSV_COLUMNS])
     query = groups_query(locality_id, language)
-    page = 1
-    while True:
-        groups = list(db.session.scalars(query.limit(chunk).offset((page - 1) * chunk)).unique())
+    offset = 0
+    while True:  # one group more than the chunk says whether another round follows, without asking again
+        groups = list(db.session.scalars(query.limit(chunk + 1).offset(offset)).unique())
         yield b"".join(_csv_line([e.group.name, e.group.locality.name(), e.meetings, e.attendances, e.distinct,
                                    e.first_time, e.pregnant, e.breastfeeding, e.regulars])
-                       for e in figures(groups, month, now))
-        if len(groups) < chunk:
+                       for e in figures(groups[:chunk], month, now))
+        if len(groups) <= chunk:
             return
-        page += 1
+        offset += chunk
 
 
 def report_csv(month: date, locality_id: int | None = None, language: str | None = None) -> bytes:

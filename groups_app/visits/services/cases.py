@@ -4,10 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import g, has_request_context
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Date, and_, func, or_, select
+from sqlalchemy import case as when
 from sqlalchemy.orm import joinedload, lazyload
 
 from ...accounts.models import User
@@ -20,7 +23,7 @@ from ...core.timeutil import today
 from ...extensions import db
 from ...groups.models import Attendance, Group, Meeting
 from ..forms.cases import CLOSE_REASON_LABELS
-from ..models import CLOSE_REASONS, Case, VisitLog, Volunteer
+from ..models import CLOSE_REASONS, Case, Referral, VisitLog, Volunteer
 from ..permissions import is_coordinator, is_supervisor, require_case_access, require_coordinator
 from .area import NearbyGroup, nearest_groups
 
@@ -59,11 +62,25 @@ def sees_everything(user, case: Case) -> bool:
     return is_coordinator(user) or is_supervisor(user, case)
 
 
-def view_case(case: Case, *, by: User) -> None:
-    """Reading a case is written to the audit log, like every change."""
+def case_for_page(case_id: int) -> Case | None:
+    """A case for its page, with her people, her locality and her referral in one statement (not the
+    volunteer's training, which the page does not show)."""
+    return db.session.scalars(_with_people(select(Case).where(Case.id == case_id)).options(
+        joinedload(Case.referral).lazyload(Referral.locality))).unique().first()
+
+
+def view_case(case: Case, *, by: User, keep_loaded: bool = False) -> None:
+    """Reading a case is written to the audit log, like every change. With `keep_loaded`, the commit
+    leaves what the request loaded as it is (her account, the case and its people): a page that
+    reads on from them needs no statement to load each again."""
     require_case_access(by, case)
     audit.record("case.viewed", actor=by, target=f"case:{case.id}")
-    db.session.commit()
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, not keep_loaded
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
 
 
 # ---- the weeks without a visit -----------------------------------------------------------------
@@ -123,9 +140,15 @@ def missed_weeks(weeks: list[Week], on: date | None = None) -> int:
     return sum(1 for week in weeks if week.ends < on and week.visits == 0)
 
 
-def _last_visits():
-    return (select(VisitLog.case_id, func.max(VisitLog.visited_on).label("last"))
-            .group_by(VisitLog.case_id).subquery())
+def _visits_so_far():
+    """The case's visits so far, beside each case row: counted in the index on (case_id, visited_on)."""
+    return select(func.count()).where(VisitLog.case_id == Case.id).correlate(Case).scalar_subquery()
+
+
+def _last_visit():
+    """The case's last visit, beside each case row: one step in the index on (case_id, visited_on)
+    per case, however many visits the program has logged."""
+    return select(func.max(VisitLog.visited_on)).where(VisitLog.case_id == Case.id).correlate(Case).scalar_subquery()
 
 
 def _with_people(query):
@@ -135,17 +158,38 @@ def _with_people(query):
                          joinedload(Case.volunteer).joinedload(Volunteer.user).lazyload(User.roles))
 
 
+def _is_quiet(cutoff: date):
+    """An active case whose last visit (or, before the first, the match) is on `cutoff` or earlier,
+    asked as "no visit after it": one step in the index per case, without finding each last visit."""
+    visited = select(VisitLog.id).where(VisitLog.case_id == Case.id).correlate(Case)
+    return and_(Case.status == "active", ~visited.where(VisitLog.visited_on > cutoff).exists(),
+                or_(Case.matched_on <= cutoff, visited.exists()))
+
+
 def quiet_cases(supervisor: User | None = None, limit: int = 20) -> list[tuple[Case, int]]:
-    """Active cases with two weeks or more without a visit, the longest first, with the weeks: one query."""
-    last = _last_visits()
-    since = func.coalesce(last.c.last, Case.matched_on, type_=Date)
-    query = (select(Case, last.c.last).outerjoin(last, last.c.case_id == Case.id)
-             .where(Case.status == "active", since <= today() - timedelta(weeks=QUIET_WEEKS))
-             .order_by(since, Case.id).limit(limit))
-    if supervisor is not None:
-        query = query.where(Case.supervisor_id == supervisor.id)
-    rows = db.session.execute(_with_people(query)).unique().all()
-    return [(case, weeks_without_visit(case, last_visit)) for case, last_visit in rows]
+    """Active cases with two weeks or more without a visit, the longest first, with the weeks: one
+    query, which chooses the page's cases on `cases` alone and then reads only those with their people.
+
+    For a supervisor, the same statement also answers the menu's `supervises_any` (kept for the
+    request): beside her quiet cases it reads one case of hers that is not closed, if she has one."""
+    last = _last_visit()
+    since = func.coalesce(last, Case.matched_on, type_=Date)
+    is_quiet = _is_quiet(today() - timedelta(weeks=QUIET_WEEKS))
+    if supervisor is None:
+        chosen = select(Case.id).where(is_quiet).order_by(since, Case.id).limit(limit)
+        rows = db.session.execute(_with_people(
+            select(Case, last).where(Case.id.in_(chosen)).order_by(since, Case.id))).unique().all()
+        return [(case, weeks_without_visit(case, last_visit)) for case, last_visit in rows]
+    one_of_hers = (select(func.min(Case.id)).where(Case.supervisor_id == supervisor.id, Case.status != "closed")
+                   .scalar_subquery())
+    quiet_first = when((is_quiet, 0), else_=1)
+    chosen = (select(Case.id).where(Case.supervisor_id == supervisor.id, or_(is_quiet, Case.id == one_of_hers))
+              .order_by(quiet_first, since, Case.id).limit(limit + 1))
+    rows = db.session.execute(_with_people(
+        select(Case, last, quiet_first).where(Case.id.in_(chosen)).order_by(quiet_first, since, Case.id)
+    )).unique().all()
+    _supervising()[supervisor.id] = bool(rows)
+    return [(case, weeks_without_visit(case, last_visit)) for case, last_visit, later in rows if later == 0][:limit]
 
 
 def _volunteer_cases_query(user: User):
@@ -161,11 +205,14 @@ def volunteer_cases(user: User) -> list[tuple[Case, Progress]]:
 
 
 def volunteer_cases_page(user: User, page: int = 1, per_page: int = PER_PAGE):
-    """Her active mothers a page at a time, each with her visits so far: two queries (the page
-    carries its total). A volunteer has five at most today; the page keeps it so if that changes."""
-    pagination = paginate(_volunteer_cases_query(user), page, per_page)
-    found = progress(c.id for c in pagination.items)
-    return pagination, [(case, found[case.id]) for case in pagination.items]
+    """Her active mothers a page at a time, each with her visits so far: one query (the page carries
+    its total, and each case its visits and last visit, from the index on (case_id, visited_on)).
+    A volunteer has five at most today; the page keeps it so if that changes."""
+    pagination = paginate(_volunteer_cases_query(user).add_columns(_visits_so_far(), _last_visit()), page, per_page,
+                          rows=True)
+    mine = [(case, Progress(count, last_visit)) for case, count, last_visit in pagination.items]
+    pagination.items = [case for case, _progress in mine]
+    return pagination, mine
 
 
 def mothers_case(user: User) -> Case | None:
@@ -195,9 +242,19 @@ def home_cases(user: User) -> tuple[Case | None, list[tuple[Case, Progress]]]:
     return max(own, key=lambda case: case.opened_on, default=None), mine
 
 
+def _supervising() -> dict[int, bool]:
+    """Who supervises a case not closed, as answered during this request (nothing kept outside one)."""
+    return g.setdefault("visits_supervising", {}) if has_request_context() else {}
+
+
 def supervises_any(user: User) -> bool:
-    return db.session.scalar(select(Case.id).where(Case.supervisor_id == user.id, Case.status != "closed").limit(1)) \
-        is not None
+    """Whether she supervises a case that is not closed (the menu's "Concerns" link, on every page of
+    hers): asked once per request, and not at all on her home page, whose alerts answered it."""
+    known = _supervising()
+    if user.id not in known:
+        known[user.id] = db.session.scalar(
+            select(Case.id).where(Case.supervisor_id == user.id, Case.status != "closed").limit(1)) is not None
+    return known[user.id]
 
 
 @dataclass
@@ -207,23 +264,49 @@ class CaseFilters:
     volunteer_id: int | None = None
 
 
+class _CasesPage(SelectPagination):
+    """A page of cases in one statement: the page's ids are chosen on the narrow columns of `cases`
+    alone (sorted without the people joined to each row), then only those rows are read with their
+    people, their visits so far and their last visit, and the total rides beside them."""
+
+    def _query_items(self) -> list:
+        wanted, order = self._query_args["select"], self._query_args["order"]
+        ids = wanted.order_by(*order).limit(self.per_page).offset(self._query_offset)
+        total = select(func.count()).select_from(wanted.subquery()).scalar_subquery()
+        rows = db.session.execute(_with_people(
+            select(Case, total, _visits_so_far(), _last_visit()).where(Case.id.in_(ids)).order_by(*order)
+        )).unique().all()
+        self._counted = rows[0][1] if rows else None
+        self.progress = {case.id: Progress(count, last_visit) for case, _total, count, last_visit in rows}
+        return [case for case, *_figures in rows]
+
+    def _query_count(self) -> int:
+        if self._counted is not None:
+            return self._counted
+        return db.session.scalar(select(func.count()).select_from(self._query_args["select"].subquery()))
+
+
 def cases_page(filters: CaseFilters, page: int = 1):
-    """The coordinator's list of cases, filtered, a page at a time: a fixed number of queries."""
-    query = select(Case).order_by(Case.status == "closed", Case.opened_on.desc(), Case.id.desc())
+    """The coordinator's list of cases, filtered, a page at a time, each with her visits so far: one
+    statement (two for a page past the end, which counts apart)."""
+    wanted = select(Case.id)
     if filters.status:
-        query = query.where(Case.status == filters.status)
+        wanted = wanted.where(Case.status == filters.status)
     if filters.locality_id:
-        query = query.where(Case.locality_id == filters.locality_id)
+        wanted = wanted.where(Case.locality_id == filters.locality_id)
     if filters.volunteer_id:
-        query = query.where(Case.volunteer_id == filters.volunteer_id)
-    pagination = paginate(_with_people(query), page, PER_PAGE)  # its total rides with the page: one statement
-    return pagination, progress(c.id for c in pagination.items)
+        wanted = wanted.where(Case.volunteer_id == filters.volunteer_id)
+    order = (Case.status == "closed", Case.opened_on.desc(), Case.id.desc())
+    pagination = _CasesPage(select=wanted, order=order, page=page, per_page=PER_PAGE, error_out=False)
+    return pagination, pagination.progress
 
 
 def volunteer_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(select(Volunteer.id, User.name).join(User, User.id == Volunteer.user_id)
-                              .order_by(User.name)).all()
-    return [(volunteer_id, name) for volunteer_id, name in rows]
+    """Every volunteer's id and name, by name. Her name is looked up by key for each volunteer: as a
+    join, PostgreSQL reads all the program's accounts (15,000 mothers) to find a few hundred."""
+    name = select(User.name).where(User.id == Volunteer.user_id).correlate(Volunteer).scalar_subquery().label("name")
+    rows = db.session.execute(select(Volunteer.id, name).order_by(name)).all()
+    return [(volunteer_id, volunteer_name) for volunteer_id, volunteer_name in rows]
 
 
 # ---- groups: her attendance, a group near her ----------------------------------------------------

@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from ...accounts.models import User, UserRole
 from ...core import audit
@@ -134,8 +134,9 @@ def concerns_page(user: User, page: int = 1, *, show: str = "open"):
 
 
 def concerns_of(case: Case) -> list[Concern]:
+    """The case's concerns, newest first, with who raised and who handled each (the case is at hand)."""
     return list(db.session.scalars(select(Concern).where(Concern.case_id == case.id)
-                                   .order_by(Concern.raised_at.desc())).unique())
+                                   .order_by(Concern.raised_at.desc()).options(lazyload(Concern.case))).unique())
 
 
 def overdue(concern: Concern) -> bool:

@@ -39,7 +39,9 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.endpoint != "static":
-            signed_in = current_user and current_user.is_authenticated
+            # is_anonymous, not is_authenticated: the latter reads her `active` column, which a commit
+            # in the view has expired, and would load her account again just to set a header.
+            signed_in = current_user and not current_user.is_anonymous
             if signed_in or g.get("no_store"):
                 headers["Cache-Control"] = "no-store"
             headers.add("Vary", "Cookie")

@@ -3,9 +3,15 @@
 Never a note's text: the log says that a case was read or changed, not what it says."""
 from __future__ import annotations
 
+from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
-from ..accounts.audit_log import Kind
+from ..accounts.audit_log import Kind, Subject
+from ..accounts.models import User
+from ..extensions import db
+from .models import Case, CourseEnrolment, Referral, TrainingCourse, Volunteer
 
 AREA = ("visits", _l("Home visits"))
 
@@ -15,6 +21,8 @@ KINDS: dict[str, Kind] = {}
 
 # -- referrals
 def _overridden(event, values) -> bool:
+    """The other sentence: the rule was overridden (an ineligible referral accepted, a course passed
+    without the attendance it asks)."""
     return bool((event.detail or {}).get("override"))
 
 
@@ -40,27 +48,21 @@ KINDS.update({
 })
 
 
-def _referral_names(refs: dict[str, set[str]]) -> dict:
-    """A referral is named by its number, never the mother's name (the log is not for case details)."""
-    from flask import url_for
-    from flask_babel import gettext as _
-    from sqlalchemy import select
-
-    from ..accounts.audit_log import Subject
-    from ..extensions import db
-    from .models import Referral
-
-    ids = {int(key) for key in refs.get("referral", ()) if key.isdigit()}
-    found = set(db.session.scalars(select(Referral.id).where(Referral.id.in_(ids)))) if ids else set()
-    return {("referral", str(i)): {"referral": Subject(_("referral no. %(number)s", number=i),
-                                                       url_for("visits.referral", referral_id=i) if i in found else None)}
+def _numbered(refs: dict[str, set[str]], kind: str, model, name, endpoint: str, id_arg: str) -> dict:
+    """Things the log names by their number (`name(number)`), never by the mother's name: one query
+    for which of them still exist, each linked to its page if it does."""
+    ids = {int(key) for key in refs.get(kind, ()) if key.isdigit()}
+    found = set(db.session.scalars(select(model.id).where(model.id.in_(ids)))) if ids else set()
+    return {(kind, str(i)): {kind: Subject(name(i), url_for(endpoint, **{id_arg: i}) if i in found else None)}
             for i in ids}
 
+
+def _referral_names(refs: dict[str, set[str]]) -> dict:
+    return _numbered(refs, "referral", Referral, lambda i: _("referral no. %(number)s", number=i),
+                     "visits.referral", "referral_id")
+
+
 # -- volunteers, training, hours, supervision
-def _completed_by_override(event, values) -> bool:
-    return bool((event.detail or {}).get("override"))
-
-
 KINDS.update({
     "volunteer.created": Kind("visits", _l("Volunteer record made"),
                               _l("%(actor)s made a volunteer record for %(volunteer)s.")),
@@ -82,7 +84,7 @@ KINDS.update({
     "course.completed": Kind(
         "visits", _l("Training course completed"), _l("%(actor)s marked that %(volunteer)s completed %(course)s."),
         _l("%(actor)s marked that %(volunteer)s completed %(course)s, overriding the attendance rule."),
-        _completed_by_override),
+        _overridden),
     "hours.logged": Kind("visits", _l("Volunteer hours logged"), _l("%(actor)s logged hours as a volunteer.")),
     "supervision.recorded": Kind("visits", _l("Supervision session recorded"),
                                  _l("%(actor)s recorded a supervision session.")),
@@ -91,14 +93,6 @@ KINDS.update({
 
 def _volunteer_names(refs: dict[str, set[str]]) -> dict:
     """('volunteer', id), ('course', id), ('enrolment', id): one query for each kind present."""
-    from flask import url_for
-    from sqlalchemy import select
-
-    from ..accounts.audit_log import Subject
-    from ..accounts.models import User
-    from ..extensions import db
-    from .models import CourseEnrolment, TrainingCourse, Volunteer
-
     def ids(kind):
         return {int(key) for key in refs.get(kind, ()) if key.isdigit()}
 
@@ -154,20 +148,7 @@ KINDS.update({
 
 
 def _case_names(refs: dict[str, set[str]]) -> dict:
-    """A case is named by its number, never the mother's name: one query."""
-    from flask import url_for
-    from flask_babel import gettext as _
-    from sqlalchemy import select
-
-    from ..accounts.audit_log import Subject
-    from ..extensions import db
-    from .models import Case
-
-    ids = {int(key) for key in refs.get("case", ()) if key.isdigit()}
-    found = set(db.session.scalars(select(Case.id).where(Case.id.in_(ids)))) if ids else set()
-    return {("case", str(i)): {"case": Subject(_("case no. %(number)s", number=i),
-                                               url_for("visits.case", case_id=i) if i in found else None)}
-            for i in ids}
+    return _numbered(refs, "case", Case, lambda i: _("case no. %(number)s", number=i), "visits.case", "case_id")
 
 
 def kinds():

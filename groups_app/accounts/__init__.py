@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ..core.extension_points import nav_links, work_card
+from ..core.extension_points import home_section, nav_links, work_card
 from ..core.phones import display_phone
 from ..extensions import csrf
 from . import home, profile_views
@@ -18,3 +18,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(display_phone, "phone")
     nav_links.connect(app, home.menu)
     work_card.connect(app, home.work_cards)
+    home_section.connect(app, home.phone_section)

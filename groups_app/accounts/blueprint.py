@@ -16,6 +16,8 @@ bp.add_url_rule("/password/forgot", view_func=views.forgot_password, methods=GET
 bp.add_url_rule("/password/reset/<token>", view_func=views.reset_password, methods=GET_POST)
 bp.add_url_rule("/account/password", view_func=views.change_password, methods=GET_POST)
 bp.add_url_rule("/account/profile", view_func=profile_views.profile, methods=GET_POST)
+bp.add_url_rule("/account/phone", view_func=profile_views.confirm_phone, methods=GET_POST)
+bp.add_url_rule("/account/phone/code", view_func=profile_views.send_phone_code, methods=POST)
 bp.add_url_rule("/account/data.json", view_func=profile_views.download_data)
 bp.add_url_rule("/account/delete", view_func=profile_views.delete_account, methods=GET_POST)
 bp.add_url_rule("/language", view_func=profile_views.set_language, methods=POST)

@@ -121,6 +121,16 @@ class ProfileForm(BaseForm):
         super().__init__(*args, obj=obj, **kwargs)
 
 
+class PhoneCodeForm(BaseForm):
+    code = StringField(_l("The code from the text message"), validators=[
+        DataRequired(message=_l("Please type the six digits of the code we sent you.")), Length(max=20)],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "dir": "ltr"})
+
+
+class SendCodeForm(BaseForm):
+    """A button alone: send me a new code."""
+
+
 class DeleteAccountForm(BaseForm):
     password = PasswordField(_l("Your password, to confirm"), validators=[InputRequired(REQUIRED)],
                              render_kw={"autocomplete": "current-password"})

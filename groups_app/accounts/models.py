@@ -43,6 +43,9 @@ class User(UserMixin, db.Model):
     contact_by_email: Mapped[bool] = mapped_column(Boolean, default=True)
     contact_by_sms: Mapped[bool] = mapped_column(Boolean, default=False)
     contact_by_phone: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When she typed the code texted to her phone (accounts.phone_check): no other text goes to a
+    # number she has not shown is hers. Cleared when she changes the number.
+    phone_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Joined with an email address and has not yet opened the link sent to it: she cannot sign
     # in until she does (or resets her password), so that joining tells nobody which addresses
@@ -153,3 +156,19 @@ class LoginFailure(db.Model):
     account_key: Mapped[str] = mapped_column(String(64), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class PhoneCode(db.Model):
+    """The code last texted to her to confirm her phone number: only its keyed hash is kept, for a
+    short while, with how often it was tried and how many codes went in the last day."""
+
+    __tablename__ = "phone_codes"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20))  # the number it was sent to: a changed number voids it
+    code_hash: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # the day its sends are counted in
+    sends: Mapped[int] = mapped_column(default=1)

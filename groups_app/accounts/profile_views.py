@@ -14,8 +14,8 @@ from ..core.http import safe_next
 from ..core.permissions import ANYONE, SIGNED_IN, allow
 from ..core.places import locality_choices
 from ..core.security import no_store
-from . import services
-from .forms import DeleteAccountForm, ProfileForm
+from . import phone_check, services
+from .forms import DeleteAccountForm, PhoneCodeForm, ProfileForm, SendCodeForm
 
 _YES_NO = {"yes": True, "no": False, "": None}
 
@@ -37,8 +37,47 @@ def profile():
     done, status, _result = submit(form, _save)
     if done:
         flash(_("Your profile is saved."), "success")
+        if user.contact_by_sms and phone_check.needs_confirming(user):
+            return _ask_for_code(user)
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form, user=user), status
+    return render_template("accounts/profile.html", form=form, user=user,
+                           confirm_phone=user.contact_by_sms and phone_check.needs_confirming(user)), status
+
+
+def _ask_for_code(user):
+    """Texts chosen for a number not yet confirmed: text her a code (unless one went a moment ago)
+    and take her to the page where she types it."""
+    try:
+        phone_check.send_code(user)
+    except DomainError:
+        pass  # the page says what she can do (wait, ask again, change the number)
+    return redirect(url_for("accounts.confirm_phone"))
+
+
+@allow(SIGNED_IN)
+def confirm_phone():
+    """Her number, whether it is confirmed, and where she types the code texted to it."""
+    no_store()
+    user = current_user
+    form = PhoneCodeForm()
+    done, status, _result = submit(form, lambda: phone_check.confirm(user, form.code.data))
+    if done:
+        flash(_("Thank you: your phone number is confirmed. Text messages can now reach you."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/confirm_phone.html", form=form, resend=SendCodeForm(formdata=None), user=user,
+                           pending=phone_check.pending(user), can_text=phone_check.needs_confirming(user)), status
+
+
+@allow(SIGNED_IN)
+def send_phone_code():
+    user = current_user
+    form = SendCodeForm()
+    done, status, _result = submit(form, lambda: phone_check.send_code(user))
+    if done:
+        flash(_("We sent you a new code by text message."), "success")
+        return redirect(url_for("accounts.confirm_phone"))
+    return render_template("accounts/confirm_phone.html", form=PhoneCodeForm(formdata=None), resend=form, user=user,
+                           pending=phone_check.pending(user), can_text=phone_check.needs_confirming(user)), status
 
 
 @allow(SIGNED_IN)

@@ -23,6 +23,7 @@ from ..core.permissions import ROLES
 from ..core.phones import InvalidPhoneNumber, can_receive_texts, e164_or_none, normalise_phone, phone_digits
 from ..core.timeutil import today, utcnow
 from ..extensions import db
+from . import phone_check
 from .auth import end_all_sessions, hash_password, normalise_email
 from .models import User, UserRole
 
@@ -58,8 +59,8 @@ def register(*, name: str, email: str | None, phone: str | None, language: str, 
     """A new account with the mother role. Commits.
 
     Joined with an email address, the account waits until she opens the link mailed to it
-    (`confirm_email`); joined with a phone number alone it is ready at once (we cannot send
-    text messages yet). An email address that has an account already gets no second one and no
+    (`confirm_email`); joined with a phone number alone it is ready at once, and no text goes to
+    the number until she types the code texted to it (`phone_check`). An email address that has an account already gets no second one and no
     error either: its owner is mailed instead and None is returned, so that the page answers as
     for a new account and tells nobody which addresses have accounts.
     """
@@ -222,6 +223,8 @@ def update_profile(user: User, **values: Any) -> None:
         if phone and _phone_taken(phone, but=user):
             raise DomainError(PHONE_TAKEN, field="phone")
     _contact_rules(user, phone, values)
+    if phone != user.phone:
+        phone_check.forget(user)  # a new number is not shown to be hers yet
     for key, value in values.items():
         setattr(user, key, value.strip() if isinstance(value, str) and key == "name" else value)
     audit.record("profile.updated", actor=user, target=f"user:{user.id}", detail={"fields": sorted(values)})
@@ -309,6 +312,7 @@ def export_user_data(user: User) -> dict[str, Any]:
             "name": user.name,
             "email": user.email,
             "phone": user.phone,
+            "phone_confirmed_at": user.phone_confirmed_at.isoformat() if user.phone_confirmed_at else None,
             "language": user.language,
             "other_languages": user.read_languages[1:],
             "locality": user.locality.name_en if user.locality else None,

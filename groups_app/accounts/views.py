@@ -6,12 +6,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from ..core.errors import DomainError
 from ..core.forms import submit
 from ..core.http import safe_next
 from ..core.permissions import ANYONE, SIGNED_IN, allow
 from ..core.security import no_store
 from ..extensions import db, login_manager
-from . import auth, services
+from . import auth, phone_check, services
 from .forms import (
     ChangePasswordForm,
     ConfirmEmailForm,
@@ -52,9 +53,15 @@ def register():
     if done and (user is None or user.awaiting_confirmation):
         # By email: the same answer whether the address is new or has an account already.
         return redirect(url_for("accounts.check_email"))
-    if done:  # by phone alone: ready at once
+    if done:  # by phone alone: ready at once; texts once she types the code texted to her
         _sign_in(user, remember=False)
         flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+        if user.contact_by_sms and phone_check.needs_confirming(user):
+            try:
+                phone_check.send_code(user)
+                return redirect(url_for("accounts.confirm_phone"))
+            except DomainError:
+                pass  # this site sends no texts: her profile says how she is told
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/register.html", form=form), status
 

@@ -15,6 +15,9 @@ from ..extensions import db
 from .models import OutgoingText
 from .segments import count_segments
 
+# Texts that may go to a number she has not confirmed: the code that confirms it, and the answer to
+# a STOP sent from it (which that phone asked for).
+UNCONFIRMED_KINDS = frozenset({"phone_code", "stop_confirmed"})
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}  # both have ON CONFLICT DO NOTHING
 
 
@@ -61,6 +64,11 @@ def queue_text(user, body: str, *, kind: str, group_id: int | None = None, key: 
     if not can_receive_texts(phone):
         audit.record("text.unreachable", actor=None, target=f"user:{user.id}",
                      detail={"kind": kind, "reason": "no phone" if not phone else "cannot receive texts"})
+        return None
+    if getattr(user, "phone_confirmed_at", None) is None and kind not in UNCONFIRMED_KINDS:
+        # Not shown to be hers yet (accounts.phone_check): only the code that confirms it goes.
+        audit.record("text.unreachable", actor=None, target=f"user:{user.id}",
+                     detail={"kind": kind, "reason": "phone not confirmed"})
         return None
     body = body.strip()
     size = count_segments(body)

@@ -77,7 +77,8 @@ def sample_context(language: str, script: str = "latin") -> dict:
     loan = SimpleNamespace(id=SAMPLE_ID, copy=copy, due=moment, due_at=moment, due_day=moment.date(), user=user)
     return {"user": user, "group": group, "meeting": meeting, "old_start": moment, "book": book, "copy": copy,
             "hold": hold, "loan": loan,
-            "volunteer_name": values["person"], "visit_at": moment}  # visits/texts/visit_next.txt (cut to 15)
+            "volunteer_name": values["person"], "visit_at": moment,  # visits/texts/visit_next.txt (cut to 15)
+            "code": "999999", "minutes": 15}  # accounts/texts/phone_code.txt
 
 
 @contextmanager

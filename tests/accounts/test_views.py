@@ -12,14 +12,21 @@ from tests.conftest import PASSWORD, deliver_mail, login, make_mother, make_user
 GOOD = "three small green apples"
 
 
-def test_register_by_phone_signs_her_in_and_shows_the_profile(client, db):
+def test_register_by_phone_signs_her_in_and_asks_for_the_code_texted_to_her(client, db):
     response = client.post("/register", data={"name": "Huda", "email": "", "phone": "050-765-4321",
                                                "language": "ar", "password": GOOD})
-    assert response.status_code == 302 and response.location.endswith("/account/profile")
-    page = client.get("/account/profile")
+    assert response.status_code == 302 and response.location.endswith("/account/phone")
+    page = client.get("/account/phone")
     assert page.status_code == 200
     assert 'dir="rtl"' in page.get_data(as_text=True)  # her language is Arabic
     assert db.session.scalar(select(User.language)) == "ar"
+    assert db.session.scalar(select(User.phone_confirmed_at)) is None
+
+
+def test_register_by_a_landline_signs_her_in_and_shows_the_profile(client, db):
+    response = client.post("/register", data={"name": "Huda", "email": "", "phone": "08-623-4567",
+                                               "language": "ar", "password": GOOD})
+    assert response.status_code == 302 and response.location.endswith("/account/profile")
 
 
 def _join(client, email: str, name: str = "Huda"):

@@ -1,7 +1,8 @@
 """Issue 15's must-show journey, through links and forms on a 360 px phone: a mother without email
 switches to Arabic and chooses text messages; her facilitator cancels tomorrow's meeting; the local
 fake provider (tests/texts/fake_provider.py, reached by the real HTTP gateway) receives one Arabic
-text of at most two segments with the meeting's short link; she replies STOP and gets no more."""
+text of at most two segments with the meeting's short link (after the one text her unconfirmed number
+gets: the code she types to confirm it); she replies STOP and gets no more."""
 from __future__ import annotations
 
 import re
@@ -67,7 +68,8 @@ def test_she_chooses_texts_in_arabic_gets_one_for_a_cancelled_meeting_and_stops_
     page = visitor.page
     facilitator = make_user("facilitator", name="Amal Abu-Rabia", email="amal@example.org", language="en")
     salma = make_user("mother", name="سلمى أبو كف", email=None, phone=IL_MOBILE, language="he",
-                      contact_by_email=False, contact_by_sms=False)  # joined with her phone alone, not told yet
+                      contact_by_email=False, contact_by_sms=False,  # joined with her phone alone, not told yet
+                      phone_confirmed_at=None)  # and has not yet shown the number is hers
     tomorrow = today() + timedelta(days=1)
     group = make_group(facilitator, name="أمهات رهط - صباح الثلاثاء", place="Rahat", weekday=tomorrow.weekday())
     add_members(group, salma)
@@ -83,7 +85,17 @@ def test_she_chooses_texts_in_arabic_gets_one_for_a_cancelled_meeting_and_stops_
     visitor.screenshot("profile-notices-ar")
     page.locator("main form button[type=submit]").click()
     visitor.check()
-    assert checked_choice(page) == "text"
+
+    # Her number is not confirmed: the app texts her a code (the one text a new number gets) and asks for it.
+    assert page.url.endswith("/account/phone")
+    visitor.screenshot("confirm-phone-ar")
+    assert send_texts(live_app).sent == 1
+    [code_text] = provider.to(IL_MOBILE)
+    assert ARABIC.search(code_text["body"])
+    page.locator("#code").fill(re.search(r"\d{6}", code_text["body"]).group(0))
+    page.locator("main form button[type=submit]").first.click()
+    visitor.check()
+    assert page.url.endswith("/account/profile") and checked_choice(page) == "text"
     db.session.expire_all()
     saved = db.session.get(User, salma.id)
     assert (saved.language, saved.contact_by_sms, saved.contact_by_email) == ("ar", True, False)
@@ -107,8 +119,8 @@ def test_she_chooses_texts_in_arabic_gets_one_for_a_cancelled_meeting_and_stops_
     # The sender runs: the provider receives one Arabic text, at most 2 segments, with the short link.
     assert send_texts(live_app).sent == 1
     received = provider.to(IL_MOBILE)
-    assert len(received) == 1
-    body = received[0]["body"]
+    assert len(received) == 2  # the code, then the cancellation
+    body = received[1]["body"]
     size = count_segments(body)
     short_link = f"{live_app.config['PUBLIC_URL']}/m/{meeting_id}"
     assert ARABIC.search(body) and size.encoding == "UCS-2" and size.segments <= 2, (body, size)
@@ -120,7 +132,7 @@ def test_she_chooses_texts_in_arabic_gets_one_for_a_cancelled_meeting_and_stops_
     # She replies STOP in Arabic: the app confirms once, and texts her nothing more.
     assert provider.post_inbound(live_app, live_server, IL_MOBILE, "توقف") == 200
     send_texts(live_app)
-    assert len(provider.to(IL_MOBILE)) == 2  # the one confirmation
+    assert len(provider.to(IL_MOBILE)) == 3  # the one confirmation
     page.get_by_role("link", name=group.name).first.click()  # back to the group, to move the next meeting
     visitor.check()
     page.locator(".meeting-list a").nth(1).click()
@@ -132,7 +144,7 @@ def test_she_chooses_texts_in_arabic_gets_one_for_a_cancelled_meeting_and_stops_
     visitor.check()
     assert "The meeting is moved and the members are told." in page.content()
     send_texts(live_app)
-    assert len(provider.to(IL_MOBILE)) == 2
+    assert len(provider.to(IL_MOBILE)) == 3
     sign_out(visitor)
 
     # Her profile now says: on my home page only.

@@ -40,7 +40,7 @@ def test_two_apps_with_different_features_share_no_extension_point(app):
         html = small.test_client().get("/").get_data(as_text=True)
     assert "/groups/" in html and "/library/" not in html and "/leaflets/" not in html
     with small.app_context():
-        assert len(nav_links.contributions()) == 3 and len(home_section.contributions()) == 2
+        assert len(nav_links.contributions()) == 3 and len(home_section.contributions()) == 3
 
 
 def test_the_factory_lists_the_features_and_imports_nothing_inside_a_function():

@@ -27,6 +27,7 @@ FAILED_WINDOW = timedelta(days=30)  # a text refused for her number this recentl
 REASONS = {
     "chose_neither": _l("She chose to be told on her home page only."),
     "phone_cannot_text": _l("She asked for text messages, but her phone number cannot receive them."),
+    "phone_not_confirmed": _l("She asked for text messages, but has not yet typed the code that confirms her number."),
     "texts_failed": _l("Text messages to her phone failed in the last 30 days."),
 }
 
@@ -81,16 +82,20 @@ def unreachable_mothers(*, by, page: int = 1, per_page: int = 30) -> Page:
     failed = exists().where(OutgoingText.user_id == User.id, OutgoingText.undeliverable,
                             OutgoingText.created_at >= since)
     rows = db.session.execute(
-        select(User.id, User.name, User.phone, User.contact_by_sms, failed.label("failed"), has_case.label("visits"))
+        select(User.id, User.name, User.phone, User.contact_by_sms, User.phone_confirmed_at, failed.label("failed"),
+               has_case.label("visits"))
         .where(User.active, is_mother, or_(in_group, has_case),
                not_(and_(User.email.is_not(None), User.contact_by_email)))
         .order_by(User.name, User.id)).all()
     found = []
     for row in rows:
         textable = bool(row.contact_by_sms) and can_receive_texts(row.phone)
-        if textable and not row.failed:
+        if textable and row.phone_confirmed_at is not None and not row.failed:
             continue
-        reason = "texts_failed" if textable else "phone_cannot_text" if row.contact_by_sms else "chose_neither"
+        if textable:
+            reason = "phone_not_confirmed" if row.phone_confirmed_at is None else "texts_failed"
+        else:
+            reason = "phone_cannot_text" if row.contact_by_sms else "chose_neither"
         found.append(Unreachable(row.id, row.name, reason, bool(row.visits)))
     page = max(1, page)
     shown = found[(page - 1) * per_page: page * per_page]

@@ -143,6 +143,8 @@ def from_environment(instance_path: str) -> dict:
         # Files (leaflet PDFs) are kept in the database, where every app server sees them: at most this many bytes each.
         "FILE_MAX_BYTES": _int("FILE_MAX_BYTES", 5 * 1024 * 1024),
         "LIBRARY_DIR": os.environ.get("LIBRARY_DIR", str(PROJECT_ROOT / "library")),
+        # Calendar feeds each worker keeps, by version, to answer an unchanged feed without writing it again (bytes).
+        "CALENDAR_FEED_CACHE_BYTES": _int("CALENDAR_FEED_CACHE_BYTES", 8 * 1024 * 1024),
         # Home visits: how soon a supervisor must acknowledge a concern before every coordinator
         # is alerted; referrals accepted from one address per hour; how long closed cases keep names.
         "CONCERN_ACK_HOURS": _int("CONCERN_ACK_HOURS", 24),

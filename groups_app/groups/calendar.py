@@ -14,12 +14,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Alarm, Calendar, Event
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
 from ..core.errors import DomainError
 from ..core.timeutil import aware, utcnow
 from ..extensions import db
-from .models import CalendarFeed, Meeting, Membership
+from .models import CalendarFeed, Group, Meeting, Membership
 from .models.group import MEMBER
 from .models.meeting import REMINDERS
 from .permissions import can_see_home_address
@@ -88,15 +89,24 @@ def reset_feed(user: User, reminder: str) -> CalendarFeed:
 
 def feed_owner(token: str) -> Feed | None:
     """Whose feed this address is: a saved feed's token, or a default address of someone who has
-    not saved one (once she has, only the saved token works)."""
-    row = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
-    if row is not None:
-        return Feed(row.user, row.token, row.reminder)
+    not saved one (once she has, only the saved token works). One statement either way: a default
+    address names its owner, whose account is read with her saved feed, if any (a saved feed
+    keeps the default address of its own owner, or has a random one, which never looks like it)."""
     match = re.fullmatch(r"d(\d{1,12})-[0-9a-f]{32}", token or "")
     if match is None:
+        row = db.session.scalar(select(CalendarFeed).options(joinedload(CalendarFeed.user))
+                                .where(CalendarFeed.token == token))
+        return Feed(row.user, row.token, row.reminder) if row is not None else None
+    found = db.session.execute(
+        select(User, CalendarFeed.token, CalendarFeed.reminder)
+        .outerjoin(CalendarFeed, CalendarFeed.user_id == User.id).where(User.id == int(match.group(1)))
+    ).first()
+    if found is None:
         return None
-    user = db.session.get(User, int(match.group(1)))
-    if user is None or existing_feed(user) is not None or not hmac.compare_digest(token, _default_token(user.id)):
+    user, saved_token, reminder = found
+    if saved_token is not None:
+        return Feed(user, saved_token, reminder) if hmac.compare_digest(token, saved_token) else None
+    if not hmac.compare_digest(token, _default_token(user.id)):
         return None
     return Feed(user, token, DEFAULT_REMINDER)
 
@@ -104,22 +114,50 @@ def feed_owner(token: str) -> Feed | None:
 FEED_HISTORY_DAYS = 92  # a feed keeps the last three months; years of meetings would only slow every refresh
 
 
+GROUP_FEED_AHEAD = 50  # a group's feed: its next 50 meetings (and one that started within 3 hours)
+
+
+def member_since(now: datetime) -> datetime:
+    return now - timedelta(days=FEED_HISTORY_DAYS)
+
+
+def group_since(now: datetime) -> datetime:
+    return now - timedelta(hours=3)
+
+
+def member_window(user_id, since):
+    """Which meetings her feed carries: her groups' meetings from three months back on (values,
+    or bound parameters in the version's statement)."""
+    return (select(Meeting.id)
+            .join(Membership, (Membership.group_id == Meeting.group_id) & (Membership.user_id == user_id))
+            .where(Membership.status == MEMBER, Meeting.starts_at >= since))
+
+
+def group_window(group_id, since):
+    """Which meetings a group's feed carries: its next ones, a meeting under way included."""
+    return (select(Meeting.id).where(Meeting.group_id == group_id, Meeting.starts_at >= since)
+            .order_by(Meeting.starts_at, Meeting.id).limit(GROUP_FEED_AHEAD))
+
+
 def meetings_of_member(user: User, now: datetime | None = None) -> list[Meeting]:
-    """The meetings of her groups from three months back on, in one query."""
-    since = (now or utcnow()) - timedelta(days=FEED_HISTORY_DAYS)
-    return list(
-        db.session.scalars(
-            select(Meeting)
-            .join(Membership, (Membership.group_id == Meeting.group_id) & (Membership.user_id == user.id))
-            .where(Membership.status == MEMBER, Meeting.starts_at >= since)
-            .order_by(Meeting.starts_at)
-        )
-    )
+    """The meetings of her groups from three months back on, in one query (and their topics' texts)."""
+    window = member_window(user.id, member_since(now or utcnow())).subquery()
+    return list(db.session.scalars(
+        select(Meeting).join(window, window.c.id == Meeting.id).order_by(Meeting.starts_at, Meeting.id)))
+
+
+def meetings_of_group(group: Group, now: datetime | None = None) -> list[Meeting]:
+    """A group's feed: its next meetings, in one query (and their topics' texts)."""
+    window = group_window(group.id, group_since(now or utcnow())).subquery()
+    return list(db.session.scalars(
+        select(Meeting).join(window, window.c.id == Meeting.id).order_by(Meeting.starts_at, Meeting.id)))
 
 
 def build_calendar(meetings: list[Meeting], viewer: User | None, languages: list[str], name: str,
-                   reminder: str = "none", extra_events: list | None = None) -> bytes:
-    """A VCALENDAR of the meetings, as the viewer may see them, in the first of her languages."""
+                   reminder: str = "none", extra_events: list | None = None, member: bool = False) -> bytes:
+    """A VCALENDAR of the meetings, as the viewer may see them, in the first of her languages.
+    `member`: the viewer is a member of every group of these meetings (her personal feed carries
+    only those), so each may show her its home's address without asking the database again."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -130,7 +168,7 @@ def build_calendar(meetings: list[Meeting], viewer: User | None, languages: list
     with force_locale(languages[0] if languages else "en"):
         for meeting in meetings:
             if meeting.group_id not in places:
-                places[meeting.group_id] = location_for(meeting.group, viewer)
+                places[meeting.group_id] = location_for(meeting.group, viewer, member)
             calendar.add_component(_event(meeting, viewer, languages, reminder, places[meeting.group_id]))
         for event in extra_events or []:
             calendar.add_component(event)
@@ -169,9 +207,9 @@ def _event(meeting: Meeting, viewer: User | None, languages: list[str], reminder
     return event
 
 
-def location_for(group, viewer: User | None) -> str:
+def location_for(group, viewer: User | None, member: bool = False) -> str:
     """The address where the viewer may see it; for a home, others see only the locality."""
     place = group.locality.name()
-    if group.address and can_see_home_address(viewer, group):
+    if group.address and (member or can_see_home_address(viewer, group)):
         return f"{group.address}, {place}"
     return place

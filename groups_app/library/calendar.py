@@ -3,20 +3,31 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from icalendar import Event
+from sqlalchemy import select
 
-from ..core.timeutil import aware
-from .services.circulation import open_loans
+from ..core.timeutil import aware, zone
+from ..extensions import db
+from ..groups.models import Group
+from .models import Book, Copy, Loan
 
 
 def due_date_events(user) -> list[Event]:
+    """One event per book she has not returned, read in one statement with each book's title and
+    its library's time zone (the day it is due is a day in the group's zone, as `Loan.due_day`)."""
+    rows = db.session.execute(
+        select(Loan.id, Loan.out_at, Loan.due_at, Loan.renewals, Book.title, Group.timezone)
+        .join(Copy, Copy.id == Loan.copy_id).join(Book, Book.id == Copy.book_id).join(Group, Group.id == Copy.group_id)
+        .where(Loan.user_id == user.id, Loan.returned_at.is_(None))
+        .order_by(Loan.due_at, Loan.id)
+    )
     events = []
-    for loan in open_loans(user):
+    for loan_id, out_at, due_at, renewals, title, timezone in rows:
         event = Event()
-        event.add("uid", f"loan-{loan.id}-due@groups-app")
-        event.add("dtstamp", aware(loan.out_at))
-        event.add("dtstart", loan.due_day)
-        event.add("sequence", loan.renewals)
-        event.add("summary", _("Library book due: %(title)s", title=loan.copy.book.title))
+        event.add("uid", f"loan-{loan_id}-due@groups-app")
+        event.add("dtstamp", aware(out_at))
+        event.add("dtstart", aware(due_at).astimezone(zone(timezone)).date())
+        event.add("sequence", renewals)
+        event.add("summary", _("Library book due: %(title)s", title=title))
         event.add("transp", "TRANSPARENT")
         events.append(event)
     return events

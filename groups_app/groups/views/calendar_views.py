@@ -9,11 +9,12 @@ from flask_login import current_user
 from ...core.forms import submit
 from ...core.permissions import ANYONE, SIGNED_IN, allow, ensure, owner
 from ...core.security import no_store
+from ...core.timeutil import utcnow
 from .. import calendar as feeds
+from .. import calendar_versions as versions
 from ..forms import CalendarForm
 from ..hooks import feed_events
 from ..permissions import can_facilitate, is_member_of
-from ..services.meetings import upcoming
 from .common import get_group, get_meeting
 
 
@@ -25,14 +26,28 @@ def _ics(body: bytes, filename: str, private: bool) -> Response:
     return response
 
 
+def _conditional(read_version, build, filename: str, private: bool) -> Response:
+    """304 when her calendar program already has this version (nginx's gzip turns an ETag weak,
+    hence the weak comparison); otherwise the body, built or kept (calendar_versions.feed_body)."""
+    version = read_version()
+    if request.if_none_match.contains_weak(version):
+        response = Response(status=304)
+        if private:
+            response.headers["Cache-Control"] = "no-store"
+    else:
+        body, version = versions.feed_body(version, build, read_version)
+        response = _ics(body, filename, private)
+    if version is not None:
+        response.set_etag(version)
+    return response
+
+
 @allow(ANYONE)
 def group_calendar(group_id: int):
     """Public: a home's address appears only to members, and a feed reader is nobody's member."""
-    group = get_group(group_id)
-    languages = group.language_list
-    meetings = upcoming([group.id], per_group=50)[group.id]
-    body = feeds.build_calendar(meetings, None, languages, group.name)
-    return _ics(body, f"group-{group.id}.ics", private=False)
+    group, now = get_group(group_id), utcnow()
+    return _conditional(lambda: versions.group_feed_version(group, now), lambda: feeds.build_calendar(
+        feeds.meetings_of_group(group, now), None, group.language_list, group.name), f"group-{group.id}.ics", False)
 
 
 @allow(ANYONE)
@@ -41,12 +56,13 @@ def personal_calendar(token: str):
     feed = feeds.feed_owner(token)
     if feed is None or not feed.user.active:
         abort(404)
-    user = feed.user
-    with force_locale(user.language):
+    user, now = feed.user, utcnow()
+    with force_locale(user.language):  # written in her language, whatever the calendar program asks for
         extra = [event for events in feed_events.collect(user) for event in events]
-    body = feeds.build_calendar(feeds.meetings_of_member(user), user, user.read_languages,
-                                _("My Mother to Mother groups"), feed.reminder, extra)
-    return _ics(body, "my-groups.ics", private=True)
+        name = _("My Mother to Mother groups")
+    return _conditional(lambda: versions.personal_feed_version(feed, name, extra, now), lambda: feeds.build_calendar(
+        feeds.meetings_of_member(user, now), user, user.read_languages, name, feed.reminder, extra, member=True),
+        "my-groups.ics", True)
 
 
 @allow(owner("members and facilitators of the group"))

@@ -1,0 +1,157 @@
+"""A calendar feed's version (its strong ETag), and the feed bodies a process keeps by version.
+
+Calendar programs fetch a feed every few hours and most fetches find nothing changed. A feed's
+ETag is a digest of everything its body is made from, read in one statement (the rows of the
+meetings it carries, with what each event shows, and the texts of their topics), plus what the
+request already knows (the group or her account, feed and reminder, the languages, what other
+features add, the catalogs and this code's format). The windows ("from three months back",
+"from three hours ago, the next 50") are read with the same clock as the body, so a meeting
+leaving the window changes the rows and the digest: no "day" needs to be part of it.
+A body is read between two readings of its version and carries it (and is kept) only when they
+agree, so a change saved while it is written never leaves a version on a body it does not match.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import icalendar
+from flask import current_app
+from sqlalchemy import String, bindparam, cast, literal, null, select, union_all
+from sqlalchemy.orm import aliased
+
+from ..core.places import Locality
+from ..extensions import db
+from .calendar import Feed, group_since, group_window, member_since, member_window
+from .models import Group, Meeting, TopicText
+
+FEED_FORMAT = "2"  # raise when this module changes what a feed says for the same data
+
+
+def _version_statement(personal: bool):
+    """What the events of a feed's meetings are made from, in one statement: each meeting's own
+    columns (times as the database stores them, not parsed), with its group's name, address,
+    venue, zone and place names for her feed (a group's feed takes them from the group); then the
+    texts of the topics they carry that the feed may show: in the feed's languages or English, or
+    any when a topic has none of those (`Topic.text_for`). A text has no time of change, so its
+    words are the version. Built once per process, with bound parameters."""
+    window = (member_window(bindparam("owner"), bindparam("since", type_=Meeting.starts_at.type)) if personal
+              else group_window(bindparam("owner"), bindparam("since", type_=Meeting.starts_at.type)))
+    group_columns = ([Group.name, Group.address, Group.venue_kind, Group.timezone, Locality.name_en,
+                      Locality.name_he, Locality.name_ar, Locality.name_ru] if personal else [])
+    meetings = select(literal("m").label("kind"), Meeting.id.label("a"), Meeting.sequence.label("b"),
+                      Meeting.duration_minutes, Meeting.topic_id, Meeting.status, cast(Meeting.starts_at, String),
+                      cast(Meeting.updated_at, String), *group_columns).where(Meeting.id.in_(window))
+    if personal:
+        meetings = meetings.join(Group, Group.id == Meeting.group_id).join(Locality, Locality.id == Group.locality_id)
+    languages = bindparam("languages", expanding=True)
+    other = aliased(TopicText)
+    shown = TopicText.language.in_(languages) | ~select(other.id).where(
+        other.topic_id == TopicText.topic_id, other.language.in_(languages)).exists()
+    texts = select(literal("t"), TopicText.topic_id, TopicText.id, null(), null(), TopicText.language,
+                   TopicText.title, TopicText.description, *[null()] * len(group_columns)
+                   ).where(TopicText.topic_id.in_(select(Meeting.topic_id).where(Meeting.id.in_(window))), shown)
+    return union_all(meetings, texts).order_by("kind", "a", "b")
+
+
+_STATEMENTS: dict[bool, object] = {}
+
+
+def _version_rows(personal: bool, owner: int, since: datetime, languages: list[str]) -> list[tuple]:
+    statement = _STATEMENTS.get(personal)
+    if statement is None:
+        statement = _STATEMENTS[personal] = _version_statement(personal)
+    rows = db.session.execute(statement, {"owner": owner, "since": since, "languages": [*languages, "en"]})
+    return [tuple(row) for row in rows]
+
+
+def _digest(*parts) -> str:
+    """The parts' digest: each written as Python writes it (`repr`: strings quoted and escaped, so
+    no two different lists of rows read the same), events as their bytes."""
+    hashed = hashlib.sha256()
+    for part in (FEED_FORMAT, icalendar.__version__, _catalogs(), *parts):
+        hashed.update(part if isinstance(part, bytes) else repr(part).encode())
+        hashed.update(b"\x1e")
+    return hashed.hexdigest()[:40]
+
+
+def _catalogs() -> str:
+    """The compiled translations' fingerprint, made once per app: a new catalog changes every
+    feed's words, so it changes every version."""
+    known = current_app.extensions.get("groups.feed_catalogs")
+    if known is None:
+        hashed = hashlib.sha256()
+        for folder in current_app.config.get("BABEL_TRANSLATION_DIRECTORIES", "translations").split(";"):
+            for path in sorted(Path(current_app.root_path, folder).glob("*/LC_MESSAGES/*.mo")):
+                hashed.update(str(path.relative_to(path.parents[2])).encode() + path.read_bytes())
+        known = current_app.extensions["groups.feed_catalogs"] = hashed.hexdigest()[:16]
+    return known
+
+
+def group_feed_version(group: Group, now: datetime) -> str:
+    """A group's public feed: its meetings and their topics, its name, languages, zone and place;
+    its address only where the feed shows it (not a home's), so the public version says nothing
+    about an address it does not show."""
+    shown_address = group.address if group.venue_kind != "home" else ""
+    place = group.locality
+    return _digest("group", group.id, group.name, group.languages, group.timezone, group.venue_kind, shown_address,
+                   (place.name_en, place.name_he, place.name_ar, place.name_ru),
+                   _version_rows(False, group.id, group_since(now), group.language_list))
+
+
+def personal_feed_version(feed: Feed, name: str, extra_events: list, now: datetime) -> str:
+    """Her feed: her address and reminder, her languages, the feed's name as this request writes
+    it, what other features add (their events as written), and her groups' meetings with each
+    group's details (she is a member of each, so the address is part of it)."""
+    user = feed.user
+    extra = b"".join(event.to_ical() for event in extra_events)
+    return _digest("personal", user.id, feed.token, feed.reminder, user.language, user.other_languages, name, extra,
+                   _version_rows(True, user.id, member_since(now), user.read_languages))
+
+
+class _Bodies:
+    """The feeds this process wrote last, by version, within a budget of bytes (least recently
+    used go first). A version names everything a body is made from, so a body found here is the
+    body the database would give now."""
+
+    def __init__(self, budget: int):
+        self.budget, self.size, self.items, self.lock = budget, 0, OrderedDict(), threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            body = self.items.get(key)
+            if body is not None:
+                self.items.move_to_end(key)
+            return body
+
+    def put(self, key: str, body: bytes) -> None:
+        if len(body) > self.budget:
+            return
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = body
+            self.size += len(body)
+            while self.size > self.budget:
+                self.size -= len(self.items.popitem(last=False)[1])
+
+
+def feed_body(version: str, build: Callable[[], bytes], read_version: Callable[[], str]) -> tuple[bytes, str | None]:
+    """The body of this version, kept from an earlier request of this process or built now, and
+    the version it may carry: None when the feed changed while it was built (read again after)."""
+    bodies = current_app.extensions.get("groups.feed_bodies")
+    if bodies is None:
+        budget = current_app.config.get("CALENDAR_FEED_CACHE_BYTES", 8 * 1024 * 1024)
+        bodies = current_app.extensions["groups.feed_bodies"] = _Bodies(budget)
+    body = bodies.get(version)
+    if body is not None:
+        return body, version
+    body = build()
+    if read_version() != version:
+        return body, None
+    bodies.put(version, body)
+    return body, version

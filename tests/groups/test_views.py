@@ -1,7 +1,7 @@
 """The groups pages through HTTP: permissions, bad input, and queries that do not grow."""
 from sqlalchemy import func, select
 
-from groups_app.groups.models import Group, GroupFacilitator, Membership
+from groups_app.groups.models import Group, GroupFacilitator, Membership, Topic, TopicText
 from groups_app.groups.services.meetings import upcoming
 from tests.conftest import (
     add_members,
@@ -88,6 +88,8 @@ def test_group_page_says_where_she_stands_and_reads_it_in_a_fixed_number_of_stat
     db.session.commit()
     meeting = upcoming([group.id])[group.id][0]
     held = past_meeting(group)
+    held.topic = Topic(slug="first-weeks", texts=[TopicText(language="en", title="The first weeks")])  # not shown
+    db.session.commit()
     link = f'href="/meetings/{meeting.id}"'
 
     def page(who) -> tuple[int, str]:
@@ -117,7 +119,7 @@ def test_group_page_says_where_she_stands_and_reads_it_in_a_fixed_number_of_stat
         return counts
 
     small = everyone()
-    assert small["member"] <= 4 and small["facilitator"] <= 6 and max(small.values()) <= 6, small
+    assert small["member"] <= 4 and small["facilitator"] <= 5 and max(small.values()) <= 5, small
     add_members(make_group(make_user("facilitator"), name="Another"), *[make_mother() for _ in range(5)])
     for days in (8, 15, 22, 29, 36, 43):
         past_meeting(group, days_ago=days)

@@ -36,7 +36,7 @@ def recent_past(group_ids: list[int], per_group: int = 5, now=None) -> dict[int,
     ).subquery()
     rows = db.session.scalars(
         select(Meeting).join(ranked, ranked.c.id == Meeting.id).where(ranked.c.n <= per_group)
-        .order_by(Meeting.starts_at.desc())
+        .order_by(Meeting.starts_at.desc()).options(lazyload(Meeting.topic))  # the lists name no topic
     ).unique().all()
     result: dict[int, list[Meeting]] = {gid: [] for gid in group_ids}
     for meeting in rows:
@@ -46,7 +46,7 @@ def recent_past(group_ids: list[int], per_group: int = 5, now=None) -> dict[int,
 
 def past_page(group: Group, page: int, per_page: int = 20, now=None):
     """Every meeting the group held, newest first, a page at a time."""
-    query = _held([group.id], now or utcnow()).order_by(Meeting.starts_at.desc())
+    query = _held([group.id], now or utcnow()).order_by(Meeting.starts_at.desc()).options(lazyload(Meeting.topic))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 

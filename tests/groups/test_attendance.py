@@ -3,11 +3,13 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from groups_app.core.audit import AuditEvent
 from groups_app.core.errors import DomainError
 from groups_app.core.timeutil import utcnow
+from groups_app.groups.forms import AttendanceForm
 from groups_app.groups.models import Attendance, Guest, Meeting
 from groups_app.groups.services import attendance as service
 from groups_app.groups.services import attendance_report, guests
@@ -256,3 +258,22 @@ def test_a_box_whose_value_is_no_id_is_refused_and_what_was_saved_stays(app, db,
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Attendance)
                              .where(Attendance.meeting_id == meeting.id)) == saved == 1
+
+
+def test_guest_lines_are_written_as_wtforms_would_and_keep_what_she_typed(app, db, client):
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    meeting = past_meeting(group)
+    login(client, facilitator)
+    sent = {"guests-0-first_name": 'Ra"nia <b>', "guests-0-stage": "pregnant", "guests-0-baby_age_months": "abc",
+            "guests-1-first_name": "", "guests-1-stage": "breastfeeding", "guests-1-baby_age_months": ""}
+    response = client.post(f"/meetings/{meeting.id}/attendance", data=sent)
+    assert response.status_code == 400  # the age is no number: refused, and every line comes back
+    html = response.get_data(as_text=True)
+    with app.test_request_context(method="POST", data=sent), force_locale("en"):
+        form = AttendanceForm()
+        for guest in form.guests:
+            for widget in (guest.first_name(autocomplete="off"), guest.stage(), guest.baby_age_months(inputmode="numeric"),
+                           guest.first_name.label(), guest.stage.label(), guest.baby_age_months.label()):
+                assert str(widget) in html, widget
+    assert "Ra&#34;nia &lt;b&gt;" in html or "Ra&quot;nia &lt;b&gt;" in html

@@ -41,11 +41,8 @@ def test_attendance_with_a_guest_in_one_transaction(app, db):
     [GuestEntry("Dina", "breastfeeding", 99)],
 ])
 def test_bad_guest_rows_save_nothing(app, db, guests):
-    facilitator = make_user("facilitator")
-    group = make_group(facilitator)
     member = make_mother()
-    add_members(group, member)
-    meeting = past_meeting(group)
+    facilitator, _group, meeting = _held(member)
     with pytest.raises(DomainError):
         service.take_attendance(meeting, {member.id}, guests, by=facilitator)
     db.session.rollback()
@@ -88,6 +85,14 @@ def test_a_guest_becomes_a_member_and_her_visits_count_as_hers(app, db):
 
 
 # ---- the attendance page: the member list its template writes, and what the server refuses ----
+
+def _held(*mothers):
+    """A facilitator's group with these members, and a meeting it held yesterday."""
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    add_members(group, *mothers)
+    return facilitator, group, past_meeting(group)
+
 
 def _boxes(html: str) -> dict[int, tuple[str, bool, str | None]]:
     """Each member's checkbox on the page, by the id it sends: (its id, ticked, its label's text)."""
@@ -165,11 +170,8 @@ def test_a_mother_of_another_group_slipped_into_the_form_is_refused_and_nothing_
 
 
 def test_attendance_sent_without_the_pages_token_is_refused(app, db, client):
-    facilitator = make_user("facilitator")
-    group = make_group(facilitator)
     member = make_mother()
-    add_members(group, member)
-    meeting = past_meeting(group)
+    facilitator, _group, meeting = _held(member)
     login(client, facilitator)
     app.config["WTF_CSRF_ENABLED"] = True
     url = f"/meetings/{meeting.id}/attendance"
@@ -243,11 +245,8 @@ def test_report_filters_by_locality_and_language(app):
 
 
 def test_a_box_whose_value_is_no_id_is_refused_and_what_was_saved_stays(app, db, client):
-    facilitator = make_user("facilitator")
-    group = make_group(facilitator)
     member = make_mother(name="Aviva")
-    add_members(group, member)
-    meeting = past_meeting(group)
+    facilitator, _group, meeting = _held(member)
     login(client, facilitator)
     url = f"/meetings/{meeting.id}/attendance"
     assert client.post(url, data={"present": [str(member.id)]}).status_code == 302
@@ -261,9 +260,7 @@ def test_a_box_whose_value_is_no_id_is_refused_and_what_was_saved_stays(app, db,
 
 
 def test_guest_lines_are_written_as_wtforms_would_and_keep_what_she_typed(app, db, client):
-    facilitator = make_user("facilitator")
-    group = make_group(facilitator)
-    meeting = past_meeting(group)
+    facilitator, _group, meeting = _held()
     login(client, facilitator)
     sent = {"guests-0-first_name": 'Ra"nia <b>', "guests-0-stage": "pregnant", "guests-0-baby_age_months": "abc",
             "guests-1-first_name": "", "guests-1-stage": "breastfeeding", "guests-1-baby_age_months": ""}

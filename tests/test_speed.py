@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date
 
 from flask import url_for
 
@@ -14,7 +13,7 @@ from groups_app.bench import BENCH_PASSWORD, Scale, build, email, key_pages
 from groups_app.core.static import IMMUTABLE, StaticHashes
 from groups_app.groups.services import attendance_report
 from groups_app.groups.views.meeting_views import choose
-from tests.conftest import _empty_tables, count_queries, login, make_group, make_user
+from tests.conftest import _empty_tables, count_queries, login, make_group, make_user, today
 
 SMALLER = Scale(groups=4, mothers=200, attendances=640, books=40, copies=60, loans=150, cases=8, visit_logs=40,
                 weeks=20, topics=8)
@@ -146,7 +145,7 @@ def test_the_attendance_report_is_paged_and_its_csv_streams_every_group(app, cli
     assert answer.is_streamed
     body = answer.get_data().decode("utf-8-sig")
     assert all(f"Group {n:02d}" in body for n in range(27))
-    chunks = list(attendance_report.csv_chunks(date.today(), chunk=10))
+    chunks = list(attendance_report.csv_chunks(today(), chunk=10))
     assert len(chunks) == 4 and b"".join(chunks).decode("utf-8-sig").count("\n") == 28  # a heading, 27 groups
 
 

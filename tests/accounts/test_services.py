@@ -151,7 +151,7 @@ def test_update_profile(app, db):
     mother = make_mother()
     beersheba = db.session.scalar(select(Locality).where(Locality.name_en == "Beersheba"))
     services.update_profile(mother, name="Noa M.", other_languages=["ar", "ru", "xx"],
-                            due_date=date.today() + timedelta(days=60), first_time_mother=True,
+                            due_date=today() + timedelta(days=60), first_time_mother=True,
                             locality_id=beersheba.id)
     assert mother.name == "Noa M."
     assert mother.locality.name("he") == "באר שבע"

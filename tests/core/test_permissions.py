@@ -1,6 +1,6 @@
 """Every route declares who may use it, and each declaration holds for each role."""
 import re
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from groups_app.groups.models import Group, GroupFacilitator, Meeting, MeetingQu
 from groups_app.leaflets.models import Leaflet, LeafletTranslation
 from groups_app.leaflets.services import _publish
 from groups_app.library.models import Book, Copy, Hold, Loan
-from tests.conftest import login, make_user
+from tests.conftest import login, make_user, today
 
 # Flask's own static route serves the stylesheet and icons to everyone.
 UNDECLARED_OK = {"static"}
@@ -43,7 +43,7 @@ def _sample_objects(persona):
     someone = make_user("mother")
     locality = db.session.scalar(select(Locality).limit(1))
     group = Group(name="Sample", venue_kind="home", address="1 Sample St", locality_id=locality.id, languages="he",
-                  frequency="weekly", weekday=1, start_time=time(10), schedule_from=date.today(), capacity=10)
+                  frequency="weekly", weekday=1, start_time=time(10), schedule_from=today(), capacity=10)
     db.session.add(group)
     db.session.flush()
     if persona == "facilitator":
@@ -88,19 +88,19 @@ def _sample_visits(persona, user, mother, locality) -> dict:
     from groups_app.visits.models import Case, Concern, CourseEnrolment, Referral, TrainingCourse, Volunteer
 
     volunteer_user = user if persona == "volunteer" else make_user("volunteer")
-    volunteer = Volunteer(user_id=volunteer_user.id, screening="passed", commitment_from=date.today())
-    course = TrainingCourse(name="Sample course", starts_on=date.today() - timedelta(days=60))
+    volunteer = Volunteer(user_id=volunteer_user.id, screening="passed", commitment_from=today())
+    course = TrainingCourse(name="Sample course", starts_on=today() - timedelta(days=60))
     db.session.add_all([volunteer, course])
     db.session.flush()
-    db.session.add(CourseEnrolment(course_id=course.id, volunteer_id=volunteer.id, completed_on=date.today()))
+    db.session.add(CourseEnrolment(course_id=course.id, volunteer_id=volunteer.id, completed_on=today()))
     referral = Referral(mother_name="Sample Mother", phone="+972501234567", locality_id=locality.id, languages="he",
-                        baby_birth_date=date.today() - timedelta(days=30), source="nurse", consent=True)
+                        baby_birth_date=today() - timedelta(days=30), source="nurse", consent=True)
     db.session.add(referral)
     db.session.flush()
     case = Case(referral_id=referral.id, mother_id=mother.id, volunteer_id=volunteer.id,
                 supervisor_id=user.id if persona == "staff" else None, locality_id=locality.id, languages="he",
-                status="active", opened_on=date.today() - timedelta(days=10), matched_on=date.today() - timedelta(days=7),
-                baby_birth_date=date.today() - timedelta(days=30))
+                status="active", opened_on=today() - timedelta(days=10), matched_on=today() - timedelta(days=7),
+                baby_birth_date=today() - timedelta(days=30))
     db.session.add(case)
     db.session.flush()
     concern = Concern(case_id=case.id, raised_by_id=volunteer_user.id, about="mother", what="Sample worry")

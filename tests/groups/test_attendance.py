@@ -1,6 +1,6 @@
 """Taking attendance and the coordinator's monthly figures."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -14,7 +14,7 @@ from groups_app.groups.models import Attendance, Guest, Meeting
 from groups_app.groups.services import attendance as service
 from groups_app.groups.services import attendance_report, guests
 from groups_app.groups.services.attendance import GuestEntry
-from tests.conftest import add_members, count_queries, login, make_group, make_mother, make_user, past_meeting
+from tests.conftest import add_members, count_queries, login, make_group, make_mother, make_user, past_meeting, today
 
 
 def test_attendance_with_a_guest_in_one_transaction(app, db):
@@ -209,9 +209,9 @@ def test_taking_attendance_reads_its_page_in_five_statements_however_big_the_gro
 def test_monthly_report(app, db):
     facilitator = make_user("facilitator")
     group = make_group(facilitator)
-    today = date.today()
-    regular = make_mother(due_date=today + timedelta(days=60))
-    new_one = make_mother(baby_birth_date=today - timedelta(days=90))
+    day = today()
+    regular = make_mother(due_date=day + timedelta(days=60))
+    new_one = make_mother(baby_birth_date=day - timedelta(days=90))
     add_members(group, regular, new_one)
     meetings = [past_meeting(group, days_ago=d) for d in (40, 30, 20, 10, 3)]
     for meeting in meetings:
@@ -230,7 +230,7 @@ def test_monthly_report(app, db):
 
 def test_report_csv_opens_in_spreadsheets(app):
     make_group(name="רהט - קבוצת בוקר", place="Rahat")
-    body = attendance_report.report_csv(date.today())
+    body = attendance_report.report_csv(today())
     assert body.startswith(b"\xef\xbb\xbf")
     assert "רהט - קבוצת בוקר" in body.decode("utf-8-sig")
 
@@ -240,8 +240,8 @@ def test_report_filters_by_locality_and_language(app):
 
     make_group(name="Rahat", place="Rahat", languages=["ar"])
     make_group(name="Arad", place="Arad", languages=["ru"])
-    assert [r.group.name for r in attendance_report.attendance_report(date.today(), locality_id=locality("Arad").id)] == ["Arad"]
-    assert [r.group.name for r in attendance_report.attendance_report(date.today(), language="ar")] == ["Rahat"]
+    assert [r.group.name for r in attendance_report.attendance_report(today(), locality_id=locality("Arad").id)] == ["Arad"]
+    assert [r.group.name for r in attendance_report.attendance_report(today(), language="ar")] == ["Rahat"]
 
 
 def test_a_box_whose_value_is_no_id_is_refused_and_what_was_saved_stays(app, db, client):

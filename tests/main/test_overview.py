@@ -1,11 +1,11 @@
 """The home page and the coordinator's overview."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from groups_app.core.places import Locality
 from groups_app.main.services import program_overview
-from tests.conftest import assert_max_queries, count_queries, login, make_mother, make_user
+from tests.conftest import assert_max_queries, count_queries, login, make_mother, make_user, today
 
 
 def test_home_routes_each_role_to_its_work(client):
@@ -17,8 +17,8 @@ def test_home_routes_each_role_to_its_work(client):
 
 def test_overview_counts_mothers_by_language_locality_and_stage(app, db):
     rahat = db.session.scalar(select(Locality).where(Locality.name_en == "Rahat"))
-    make_mother(language="ar", locality_id=rahat.id, due_date=date.today() + timedelta(days=30), first_time_mother=True)
-    make_mother(language="ar", locality_id=rahat.id, baby_birth_date=date.today() - timedelta(days=30))
+    make_mother(language="ar", locality_id=rahat.id, due_date=today() + timedelta(days=30), first_time_mother=True)
+    make_mother(language="ar", locality_id=rahat.id, baby_birth_date=today() - timedelta(days=30))
     make_mother(language="ru")
     make_user("facilitator")
     overview = program_overview()
@@ -29,9 +29,9 @@ def test_overview_counts_mothers_by_language_locality_and_stage(app, db):
 
 
 def test_overview_counts_each_active_mother_once_and_every_role_held(app, db):
-    make_mother(language="ar", due_date=date.today() + timedelta(days=10))
+    make_mother(language="ar", due_date=today() + timedelta(days=10))
     make_user("mother", "facilitator", language="ar", first_time_mother=True)  # a mother who also leads a group
-    make_mother(language="ar", active=False, baby_birth_date=date.today())  # left the program: a role, not a mother
+    make_mother(language="ar", active=False, baby_birth_date=today())  # left the program: a role, not a mother
     overview = program_overview()
     assert overview.mothers_by_language == {"ar": 2}
     assert (overview.pregnant, overview.with_baby, overview.first_time) == (1, 0, 1)

@@ -48,11 +48,8 @@ audit_subjects = ExtensionPoint(
 
 # ---- what each action is called, and what it says --------------------------------------------
 
-AREAS = {
+AREAS = {  # each other feature names its own area and actions (audit_kinds)
     "accounts": _l("Accounts and sign-ins"),
-    "groups": _l("Groups and meetings"),
-    "library": _l("Library"),
-    "leaflets": _l("Leaflets"),
 }
 
 
@@ -68,17 +65,9 @@ def _no_actor(event: AuditEvent, values: dict) -> bool:
     return event.actor_id is None
 
 
-def _by_herself(event: AuditEvent, values: dict) -> bool:
-    person = (event.detail or {}).get("user")
-    return person is None or person == event.actor_id
-
-
-def _overridden(event: AuditEvent, values: dict) -> bool:
-    return bool((event.detail or {}).get("override"))
-
-
 # Placeholders: actor (who did it), person (whom it was about: the account a sign-in tried, the
-# mother a book was lent to), role, page, group, date, topic, book, copy, leaflet, language.
+# account a role was given), role, page; the features' own (group, date, topic, book, copy,
+# leaflet, language, case ...) are named in their audit_names.py.
 KINDS: dict[str, Kind] = {
     "login.succeeded": Kind("accounts", _l("Sign-in"), _l("%(actor)s signed in.")),
     "login.failed": Kind(
@@ -112,45 +101,6 @@ KINDS: dict[str, Kind] = {
     "account.disabled": Kind("accounts", _l("Account disabled"), _l("%(actor)s disabled the account of %(person)s.")),
     "account.deleted": Kind("accounts", _l("Account deleted"), _l("Someone deleted their own account.")),
     "access.denied": Kind("accounts", _l("Page refused"), _l("%(actor)s was refused the page %(page)s.")),
-    "group.created": Kind("groups", _l("Group created"), _l("%(actor)s created the group %(group)s.")),
-    "group.updated": Kind("groups", _l("Group changed"), _l("%(actor)s changed the details of %(group)s.")),
-    "group.schedule_changed": Kind("groups", _l("Schedule changed"),
-                                   _l("%(actor)s changed the schedule of %(group)s from %(date)s.")),
-    "group.joined": Kind("groups", _l("Joined a group"), _l("%(actor)s joined %(group)s.")),
-    "group.waitlisted": Kind("groups", _l("Joined a waiting list"), _l("%(actor)s joined the waiting list of %(group)s.")),
-    "group.left": Kind("groups", _l("Left a group"), _l("%(actor)s removed %(person)s from %(group)s."),
-                       _l("%(actor)s left %(group)s."), _by_herself),
-    "group.member_added": Kind("groups", _l("Member added"), _l("%(actor)s added %(person)s to %(group)s.")),
-    "guest.became_member": Kind("groups", _l("Guest became a member"),
-                                _l("%(actor)s made %(person)s, a guest, a member of %(group)s.")),
-    "topic.saved": Kind("groups", _l("Topic saved"), _l("%(actor)s saved the topic %(topic)s.")),
-    "meeting.added": Kind("groups", _l("Meeting added"), _l("%(actor)s added a meeting of %(group)s on %(date)s.")),
-    "meeting.moved": Kind("groups", _l("Meeting moved"), _l("%(actor)s moved a meeting of %(group)s; it is now on %(date)s.")),
-    "meeting.cancelled": Kind("groups", _l("Meeting cancelled"), _l("%(actor)s cancelled the meeting of %(group)s on %(date)s.")),
-    "meeting.restored": Kind("groups", _l("Meeting on again"),
-                             _l("%(actor)s undid the cancellation of the meeting of %(group)s on %(date)s.")),
-    "meeting.planned": Kind("groups", _l("Meeting planned"), _l("%(actor)s planned the meeting of %(group)s on %(date)s.")),
-    "attendance.taken": Kind("groups", _l("Attendance taken"),
-                             _l("%(actor)s took attendance at the meeting of %(group)s on %(date)s.")),
-    "attendance.changed": Kind("groups", _l("Attendance changed"),
-                               _l("%(actor)s changed the attendance of the meeting of %(group)s on %(date)s.")),
-    "library.rules": Kind("library", _l("Library rules changed"), _l("%(actor)s changed the library rules of %(group)s.")),
-    "book.saved": Kind("library", _l("Book saved"), _l("%(actor)s saved the book %(book)s.")),
-    "copy.added": Kind("library", _l("Copy added"), _l("%(actor)s added copy %(copy)s of %(book)s.")),
-    "hold.placed": Kind("library", _l("Hold placed"), _l("%(actor)s asked to borrow %(book)s at %(group)s.")),
-    "loan.out": Kind("library", _l("Book lent"), _l("%(actor)s lent %(book)s (copy %(copy)s) to %(person)s."),
-                     _l("%(actor)s lent %(book)s (copy %(copy)s) to %(person)s beyond the library's limits."),
-                     _overridden),
-    "loan.returned": Kind("library", _l("Book returned"), _l("%(actor)s took back copy %(copy)s of %(book)s.")),
-    "copy.damaged": Kind("library", _l("Copy set aside as damaged"),
-                         _l("%(actor)s set aside copy %(copy)s of %(book)s as damaged.")),
-    "copy.lost": Kind("library", _l("Copy lost"), _l("%(actor)s marked copy %(copy)s of %(book)s as lost.")),
-    "leaflet.saved": Kind("leaflets", _l("Leaflet settings saved"), _l("%(actor)s saved the settings of the leaflet %(leaflet)s.")),
-    "leaflet.draft": Kind("leaflets", _l("Leaflet draft saved"), _l("%(actor)s saved a draft of %(leaflet)s in %(language)s.")),
-    "leaflet.review": Kind("leaflets", _l("Leaflet sent for review"),
-                           _l("%(actor)s sent %(leaflet)s in %(language)s for review.")),
-    "leaflet.publish": Kind("leaflets", _l("Leaflet published"), _l("%(actor)s published %(leaflet)s in %(language)s.")),
-    "leaflet.withdrawn": Kind("leaflets", _l("Leaflet withdrawn"), _l("%(actor)s withdrew %(leaflet)s in %(language)s.")),
 }
 UNKNOWN = _l("%(actor)s did something the log has no words for yet (%(action)s).")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ..accounts.audit_log import audit_subjects
+from ..accounts.audit_log import audit_kinds, audit_subjects
 from ..accounts.services import data_export
 from ..core.extension_points import nav_links, starter_content, work_card
 from ..groups.hooks import feed_events
@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(commands.cli)
     starter_content.connect(app, commands.import_books_part)
     data_export.connect(app, privacy.export_library_data)
+    audit_kinds.connect(app, audit_names.kinds)
     audit_subjects.connect(app, audit_names.names)
     feed_events.connect(app, calendar.due_date_events)
     nav_links.connect(app, home.menu)

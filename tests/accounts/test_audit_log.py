@@ -15,8 +15,11 @@ from groups_app.accounts.audit_log import KINDS, all_kinds, by_day, describe, na
 from groups_app.accounts.auth import SignInRefused, authenticate
 from groups_app.core import audit
 from groups_app.core.audit import AuditEvent
+from groups_app.groups import audit_names as groups_names
 from groups_app.groups.models import Topic, TopicText
+from groups_app.leaflets import audit_names as leaflets_names
 from groups_app.leaflets.models import Leaflet, LeafletTranslation
+from groups_app.library import audit_names as library_names
 from tests.conftest import (
     PASSWORD,
     assert_max_queries,
@@ -174,7 +177,8 @@ def sentence_cases(w):
 
 def test_each_known_action_reads_as_a_sentence_with_names(app, world):
     cases = sentence_cases(world)
-    assert {case[0] for case in cases} == set(KINDS), "every kind needs a case here"
+    covered = set(KINDS) | set(groups_names.KINDS) | set(library_names.KINDS) | set(leaflets_names.KINDS)
+    assert {case[0] for case in cases} == covered, "every kind needs a case here"
     events = [add_event(action, actor, target, detail, path="/admin/audit" if action == "access.denied" else None)
               for action, actor, target, detail, _ in cases]
     with app.test_request_context(), force_locale("en"):

@@ -56,7 +56,7 @@ def form_data(**overrides) -> dict:
 def events(action: str) -> list[AuditEvent]:
     from groups_app.extensions import db
 
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
 
 
 def count(model) -> int:

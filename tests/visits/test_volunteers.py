@@ -48,7 +48,7 @@ def enrolled(course: TrainingCourse, volunteer: Volunteer, sessions_attended: in
 
 
 def events(action: str) -> list[AuditEvent]:
-    return list(_db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+    return list(_db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
 
 
 def text_of(html: str) -> str:

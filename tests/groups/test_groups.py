@@ -167,3 +167,18 @@ def test_memberships_are_unique_in_the_database(app, db):
         db.session.commit()
     db.session.rollback()
 
+
+
+def test_a_directory_page_counts_seated_members_only_and_knows_its_total(app, db):
+    full = make_group(name="A Rahat mornings", place="Rahat", capacity=2)
+    add_members(full, make_mother(), make_mother())
+    db.session.add(Membership(group_id=full.id, user_id=make_mother().id, status="waiting", position=1))
+    for n in range(3):
+        make_group(name=f"B Arad {n}", place="Arad")
+    db.session.commit()
+    first = service.directory_page(per_page=2)
+    assert first.total == 4 and first.pages == 2
+    assert [(e.group.name, e.members, e.seats_left) for e in first.items] == [("A Rahat mornings", 2, 0), ("B Arad 0", 0, 12)]
+    rahat = service.directory_page(locality_id=locality("Rahat").id)
+    assert rahat.total == 1 and [e.members for e in rahat.items] == [2]
+    assert service.directory_page(page=9, per_page=2).items == []

@@ -13,8 +13,8 @@ from groups_app.core.timeutil import set_clock
 from groups_app.extensions import db as _db
 from groups_app.groups.models import Attendance
 from groups_app.visits.models import Case, Referral, VisitLog
+from groups_app.visits.services import case_groups, matching
 from groups_app.visits.services import cases as case_service
-from groups_app.visits.services import matching
 from tests.conftest import (
     assert_max_queries,
     count_queries,
@@ -268,7 +268,7 @@ def test_the_volunteer_cannot_edit_or_close(client, db):
 def test_the_case_page_shows_her_group_attendance_in_one_query(app, db):
     mother = make_user("mother")
     case = make_case(mother)
-    assert case_service.group_attendance(case).meetings == 0
+    assert case_groups.group_attendance(case).meetings == 0
     group = make_group(name="Rahat mornings", place="Rahat")
     for days in (30, 10):
         meeting = past_meeting(group, days_ago=days)
@@ -276,7 +276,7 @@ def test_the_case_page_shows_her_group_attendance_in_one_query(app, db):
     db.session.commit()
     db.session.refresh(case)
     with assert_max_queries(db.engine, 1):
-        found = case_service.group_attendance(case)
+        found = case_groups.group_attendance(case)
     assert found.meetings == 2 and found.last.id == meeting.id
 
 
@@ -286,7 +286,7 @@ def test_the_coordinator_invites_her_to_a_nearby_group_in_her_language(client, d
     near = make_group(name="Rahat Arabic", place="Rahat", languages=["ar"])
     far = make_group(name="Arad Arabic", place="Arad", languages=["ar"])
     make_group(name="Rahat Hebrew", place="Rahat", languages=["he"])
-    assert [n.group.id for n in case_service.nearby_groups(case)] == [near.id, far.id]
+    assert [n.group.id for n in case_groups.nearby_groups(case)] == [near.id, far.id]
     login(client, coordinator)
     page = client.get(f"/visits/cases/{case.id}").get_data(as_text=True)
     assert "Rahat Arabic" in page and "Rahat Hebrew" not in page

@@ -35,9 +35,9 @@ from ..forms.volunteers import CASE_STATUS_LABELS
 from ..models import Case, Concern, Volunteer
 from ..models.case import CASE_STATUSES
 from ..permissions import can_handle_concern, can_see_case, is_assigned_volunteer, is_coordinator
+from ..services import case_groups, matching, next_visit, visit_logs
 from ..services import cases as case_service
 from ..services import concerns as concern_service
-from ..services import matching, next_visit, visit_logs
 from ..services.referrals import SOURCE_LABELS
 
 COORDINATORS = role("coordinator")
@@ -97,14 +97,14 @@ def case(case_id: int):
     weeks = case_service.schedule(case, visits)
     everything = case_service.sees_everything(current_user, case)
     coordinator = is_coordinator(current_user)
-    groups = case_service.nearby_groups(case) if coordinator and case.status != "closed" else []
+    groups = case_groups.nearby_groups(case) if coordinator and case.status != "closed" else []
     invite = InviteForm()
     invite.group_id.choices = [(near.group.id, near.group.name) for near in groups]
     return _render(
         "visits/case.html", case=case, visits=visits, weeks=weeks, missed=case_service.missed_weeks(weeks),
         quiet_weeks=case_service.weeks_without_visit(case, visits[0].visited_on if visits else None),
         everything=everything, coordinator=coordinator, volunteer=is_assigned_volunteer(current_user, case),
-        attendance=case_service.group_attendance(case) if everything else None, groups=groups, invite=invite,
+        attendance=case_groups.group_attendance(case) if everything else None, groups=groups, invite=invite,
         concerns=concern_service.concerns_of(case), phone=matching.mother_phone(case), next_form=_next_form(case),
         next_at=next_visit.upcoming(case),
     )
@@ -168,7 +168,7 @@ def close_case(case_id: int):
     if done:
         flash(_("The case is closed."), "success")
         return redirect(back)
-    return _render("visits/case_close.html", case=case, form=form, groups=case_service.nearby_groups(case)), status
+    return _render("visits/case_close.html", case=case, form=form, groups=case_groups.nearby_groups(case)), status
 
 
 @allow(COORDINATORS)
@@ -179,7 +179,7 @@ def invite_to_group(case_id: int):
     try:
         if group is None:
             raise DomainError(_("Please choose a group."))
-        case_service.invite_to_group(case, group, by=current_user)
+        case_groups.invite_to_group(case, group, by=current_user)
     except DomainError as error:
         db.session.rollback()
         return refused(error, back=back)

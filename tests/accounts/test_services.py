@@ -49,7 +49,9 @@ def test_register_by_email_waits_for_the_link_then_she_can_sign_in(app):
 def test_a_forged_or_expired_joining_link_is_refused(app):
     user = register()
     token = _link_token(app, "noa@example.org")
-    assert services.pending_account(token[:-2] + "xx") is None
+    payload, signature = token.rsplit(".", 1)
+    forged = f"{payload}.{'B' if signature[0] != 'B' else 'C'}{signature[1:]}"  # the first character decodes in full
+    assert services.pending_account(forged) is None
     assert services.pending_account("not-a-token") is None
     user.email = "other@example.org"  # the link names the address it was sent to
     assert services.pending_account(token) is None

@@ -1,18 +1,24 @@
 """What the CPU-per-request fixes must not change: feeds with awkward text read back exactly, one
 catalog per request still follows `force_locale`, cached texts (a leaflet's HTML, a meeting's day
-and time) follow the language and time zone."""
-from datetime import UTC, datetime
+and time, a date, a visit's length, label tables) follow the language and time zone, and the
+templates' own gettext writes what Jinja's wrappers write."""
+from datetime import UTC, date, datetime
 
+import pytest
 import vobject
-from flask_babel import force_locale, get_translations
+from flask_babel import force_locale, format_date, get_translations
 from flask_babel import gettext as _
 from icalendar import Calendar
+from jinja2 import Environment
 
+from groups_app.core.i18n import in_her_language
 from groups_app.groups import calendar as feeds
 from groups_app.groups.models import Topic, TopicText
 from groups_app.groups.services import meetings as meeting_service
 from groups_app.groups.views.common import when
 from groups_app.leaflets import markdown
+from groups_app.visits.views.case_views import LABELS as CASE_LABELS
+from groups_app.visits.views.volunteer_views import duration
 from tests.conftest import add_members, make_group, make_mother, make_user
 
 TRICKY = "Sleep, night; feeding\\ and a second line\nwith ሕፃን እናት " * 4  # commas, semicolons, a backslash, a newline, Amharic
@@ -66,3 +72,56 @@ def test_a_leaflets_html_is_the_same_from_the_cache():
     text = "# Night feeds\n\nSee https://example.org/sleep and <b>this</b>."
     assert markdown.render(text) is markdown.render(text)
     assert "&lt;b&gt;" in markdown.render(text) and ">example.org<" in markdown.render(text)
+
+
+TEMPLATES = [
+    '{{ _("Sign out") }}',
+    '{{ _("%(name)s is here", name="<b>Dina</b>") }}',
+    '{{ _("100%% sure") }}',
+    '{% trans who="<i>Mira</i>" %}Hello {{ who }}{% endtrans %}',
+    '{% trans count=2 %}{{ count }} apple{% pluralize %}{{ count }} apples{% endtrans %}',
+    '{{ ngettext("%(num)d visit so far.", "%(num)d visits so far.", 3) }}',
+    '{{ ngettext("%(num)d visit", "%(num)d visits", 1, num=7) }}',
+    '{{ pgettext("month", "May") }} {{ npgettext("books", "%(num)d copy", "%(num)d copies", 2) }}',
+]
+
+
+@pytest.mark.parametrize("lang", ["he", "ar", "en"])
+def test_the_templates_gettext_writes_what_jinjas_own_wrappers_write(app, lang):
+    """Ours skip two hops per string; the text, its escaping and its formatting must not change."""
+    stock = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    with app.test_request_context(headers={"Accept-Language": lang}):
+        catalog = get_translations()
+        stock.install_gettext_callables(catalog.ugettext, catalog.ungettext, newstyle=True,
+                                        pgettext=catalog.upgettext, npgettext=catalog.unpgettext)
+        for source in TEMPLATES:
+            ours = app.jinja_env.from_string(source).render()
+            assert ours == stock.from_string(source).render(), source
+        assert app.jinja_env.from_string(TEMPLATES[1]).render() == "&lt;b&gt;Dina&lt;/b&gt; is here" or lang != "en"
+        assert app.jinja_env.from_string(TEMPLATES[2]).render() == "100% sure" or lang != "en"
+
+
+def test_a_dates_text_and_a_visits_length_follow_her_language(app):
+    day = date(2026, 12, 6)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        dateformat = app.jinja_env.filters["dateformat"]
+        assert dateformat(day, "long") == format_date(day, "long") == "December 6, 2026"
+        assert dateformat(day) == format_date(day)
+        moment = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)  # a moment is shifted into her zone first: the 7th in Israel
+        assert dateformat(moment, "long") == format_date(moment, "long") == "December 7, 2026"
+        assert duration(45) == "45 minutes" and duration(150) == "2.5 hours"
+        with force_locale("ar"):
+            assert dateformat(day, "long") == format_date(day, "long") != "December 6, 2026"
+            assert duration(45) != "45 minutes"
+        assert dateformat(day, "long") == "December 6, 2026" and duration(45) == "45 minutes"
+
+
+def test_label_tables_are_resolved_in_her_language_and_only_once(app):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        english = in_her_language(CASE_LABELS)
+        assert english is in_her_language(CASE_LABELS)
+        assert english["status"]["waiting"] == str(CASE_LABELS["status"]["waiting"])
+        assert all(type(text) is str for table in english.values() for text in table.values())
+        with force_locale("he"):
+            hebrew = in_her_language(CASE_LABELS)
+            assert hebrew["status"]["waiting"] == str(CASE_LABELS["status"]["waiting"]) != english["status"]["waiting"]

@@ -10,6 +10,7 @@ from ...accounts.models import User
 from ...core.errors import DomainError
 from ...core.forms import refused, submit
 from ...core.http import page_number
+from ...core.i18n import in_her_language
 from ...core.input import record_id
 from ...core.permissions import allow, ensure, owner, role
 from ...core.places import locality_choices
@@ -53,7 +54,7 @@ def _case(case_id: int) -> Case:
 
 
 def _render(template: str, **context):
-    return render_template(template, labels=LABELS, first_name=case_service.first_name, baby_age=case_service.baby_age,
+    return render_template(template, labels=in_her_language(LABELS), first_name=case_service.first_name, baby_age=case_service.baby_age,
                            **context)
 
 

@@ -1,6 +1,8 @@
 """Volunteers' records, training courses, a volunteer's own hours, and supervision sessions."""
 from __future__ import annotations
 
+import functools
+
 from babel.dates import format_skeleton
 from babel.units import format_unit
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -11,7 +13,7 @@ from flask_login import current_user
 from ...accounts.models import User
 from ...core.forms import submit
 from ...core.http import page_number
-from ...core.i18n import LANGUAGES, language_choices
+from ...core.i18n import LANGUAGES, in_her_language, language_choices
 from ...core.permissions import allow, role
 from ...core.places import locality_choices
 from ...core.security import no_store
@@ -48,8 +50,11 @@ LABELS = {"screening": SCREENING_LABELS, "status": STATUS_LABELS, "hour_kinds": 
 
 def duration(minutes) -> str:
     """Minutes as the reader's language says a length of time: "45 minutes", "2.5 hours"."""
-    locale = str(get_locale() or "he")
-    minutes = int(minutes or 0)
+    return _duration(int(minutes or 0), str(get_locale() or "he"))
+
+
+@functools.lru_cache(maxsize=2048)  # a case page shows 20 visits' lengths; Babel's unit formatting is slow
+def _duration(minutes: int, locale: str) -> str:
     if minutes < 60:
         return format_unit(minutes, "duration-minute", locale=locale)
     return format_unit(round(minutes / 60, 1), "duration-hour", format="#,##0.#", locale=locale)
@@ -91,7 +96,7 @@ def volunteers():
     no_store()
     query = {key: args.get(key, "") for key in ("q", "language", "locality", "screening", "trained", "status")}
     return render_template("visits/volunteers.html", pagination=pagination, rows=rows, filters=query,
-                           localities=locality_choices(), language_filter=language_choices(), labels=LABELS)
+                           localities=locality_choices(), language_filter=language_choices(), labels=in_her_language(LABELS))
 
 
 @allow(COORDINATORS)
@@ -120,7 +125,7 @@ def volunteer(volunteer_id: int):
     pagination, months = hour_service.hours_page(record, page_number(), per_page=30, by=current_user)
     no_store()
     return render_template(
-        "visits/volunteer.html", volunteer=record, labels=LABELS, weekdays=dict(weekday_choices()),
+        "visits/volunteer.html", volunteer=record, labels=in_her_language(LABELS), weekdays=dict(weekday_choices()),
         courses=training.courses_of(record), supported=volunteer_service.supported_mothers(record),
         totals=volunteer_service.hours_by_kind([record.id])[record.id], months=months, pagination=pagination,
         returning=volunteer_service.is_returning(record), not_matchable=volunteer_service.why_not_matchable(record),
@@ -259,7 +264,7 @@ def hours():
     mine = hour_service.volunteer_of(current_user)
     no_store()
     if mine is None:
-        return render_template("visits/hours.html", volunteer=None, labels=LABELS)
+        return render_template("visits/hours.html", volunteer=None, labels=in_her_language(LABELS))
     form = HoursForm()
     if not form.is_submitted():
         form.worked_on.data = today()
@@ -270,7 +275,7 @@ def hours():
         return redirect(url_for("visits.hours"))
     pagination, months = hour_service.hours_page(mine, page_number(), by=current_user)
     return render_template("visits/hours.html", volunteer=mine, form=form, months=months, pagination=pagination,
-                           totals=volunteer_service.hours_by_kind([mine.id])[mine.id], labels=LABELS,
+                           totals=volunteer_service.hours_by_kind([mine.id])[mine.id], labels=in_her_language(LABELS),
                            today=today()), status
 
 
@@ -289,5 +294,5 @@ def supervision():
         flash(_("The supervision session is recorded, and its hours added for each volunteer present."), "success")
         return redirect(url_for("visits.supervision"))
     no_store()
-    return render_template("visits/supervision.html", form=form, labels=LABELS, today=today(),
+    return render_template("visits/supervision.html", form=form, labels=in_her_language(LABELS), today=today(),
                            pagination=supervision_service.sessions_page(page_number(), by=current_user)), status

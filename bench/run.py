@@ -255,6 +255,29 @@ def reference(url: str, seconds: float, folder: Path, scale: str, warm: bool = T
         return {**result, "warm_status": status}
 
 
+def signed_in_reference(url: str, seconds: float, folder: Path, scale: str, warm: bool = True) -> dict:
+    """The same list page signed in, the textbook way (bench/reference_signed_in.py), as the mother."""
+    from groups_app.bench import email
+
+    env = dict(os.environ, PYTHONPATH=str(HERE), DATABASE_URL=url, SECRET_KEY=SECRET)
+    with served("reference_signed_in:app", env, folder / f"gunicorn-signed-in-reference-{scale}.log") as base:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        opener.open(f"{base}/sign-in/{email('mother')}", timeout=30).read()
+        cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+        status = fetch_status(base + "/groups/", cookie)
+        result = drive(base + "/groups/", seconds, cookie, warm) if status == 200 else {}
+        return {**result, "warm_status": status}
+
+
+def checked(name: str, result: dict, scale: str, log: str) -> dict:
+    if result["warm_status"] != 200 or result.get("not_2xx") or result.get("errors"):
+        raise BenchFailed(f"the {name} answered {result}; see {log}")
+    print(f"  {scale:5} {name:24} {result.get('rps', 0):8.1f} req/s  p99 "
+          f"{result.get('p99_ms', 0):7.1f} ms  status {result['warm_status']}", flush=True)
+    return result
+
+
 def run_scale(scale: str, folder: Path, seconds: float, warm: bool = True) -> tuple[list, dict, dict]:
     instance = folder / scale
     instance.mkdir(parents=True, exist_ok=True)
@@ -273,12 +296,11 @@ def run_scale(scale: str, folder: Path, seconds: float, warm: bool = True) -> tu
             results[page.name] = result
             print(f"  {scale:5} {page.name:24} {result.get('rps', 0):8.1f} req/s  p99 {result.get('p99_ms', 0):7.1f} ms  "
                   f"{result['queries']:3} queries  status {status}", flush=True)
-    yardstick = reference(url, seconds, folder, scale, warm)
-    if yardstick["warm_status"] != 200 or yardstick.get("not_2xx") or yardstick.get("errors"):
-        raise BenchFailed(f"the reference list page answered {yardstick}; see gunicorn-reference-{scale}.log")
-    print(f"  {scale:5} {'reference list page':24} {yardstick.get('rps', 0):8.1f} req/s  p99 "
-          f"{yardstick.get('p99_ms', 0):7.1f} ms  status {yardstick['warm_status']}", flush=True)
-    return pages, results, {"build_seconds": round(built, 1), "reference": yardstick}
+    yardstick = checked("reference list page", reference(url, seconds, folder, scale, warm), scale,
+                        f"gunicorn-reference-{scale}.log")
+    signed_in = checked("signed-in reference", signed_in_reference(url, seconds, folder, scale, warm), scale,
+                        f"gunicorn-signed-in-reference-{scale}.log")
+    return pages, results, {"build_seconds": round(built, 1), "reference": yardstick, "signed_in_reference": signed_in}
 
 
 # ---- the report ------------------------------------------------------------------------------------
@@ -312,6 +334,9 @@ def report(pages, by_scale: dict, bare: dict, meta: dict) -> dict:
                 continue
             r = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items() if k != "statements"}
             r["ratio_to_bare"] = round(r.get("rps", 0) / bare_rps, 3)
+            signed_in = meta.get("signed_in_reference", {}).get(scale, {}).get("rps")
+            if page.who and signed_in:  # a signed-in page against the textbook signed-in list page
+                r["ratio_to_signed_in_reference"] = round(r.get("rps", 0) / signed_in, 2)
             row["scales"][scale] = r
         if {"small", "large"} <= row["scales"].keys() and row["scales"]["small"].get("rps"):
             row["large_small"] = round(row["scales"]["large"].get("rps", 0) / row["scales"]["small"]["rps"], 2)
@@ -330,11 +355,12 @@ def print_table(data: dict) -> None:
     print(f"\nbare Flask: {bare['before']['rps']:.0f} req/s before, {bare['after']['rps']:.0f} after "
           f"({data['database']}, {data['machine']['cpu']}, {data['machine']['cores']} cores)")
     bare_rps = statistics.mean(b["rps"] for b in bare.values())
-    for scale, r in data.get("reference_list_page", {}).items():
-        print(f"reference list page ({scale}): {r.get('rps', 0):.0f} req/s, p99 {r.get('p99_ms', 0):.1f} ms, "
-              f"{r.get('rps', 0) / bare_rps:.2f} x bare")
+    for name in ("reference_list_page", "signed_in_reference"):
+        for scale, r in data.get(name, {}).items():
+            print(f"{name.replace('_', ' ')} ({scale}): {r.get('rps', 0):.0f} req/s, p99 {r.get('p99_ms', 0):.1f} ms, "
+                  f"{r.get('rps', 0) / bare_rps:.2f} x bare")
     head = (f"{'page':24} {'scale':5} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'1 req ms':>8} {'queries':>7} {'KB':>6} "
-            f"{'KB gz':>6} {'x bare':>6} {'L/S':>5}")
+            f"{'KB gz':>6} {'x bare':>6} {'x ref':>6} {'L/S':>5}")
     print(head)
     print("-" * len(head))
     for row in data["pages"]:
@@ -342,7 +368,7 @@ def print_table(data: dict) -> None:
             ls = f"{row['large_small']:.2f}" if scale == "large" and "large_small" in row else ""
             print(f"{row['page'][:24]:24} {scale:5} {r.get('rps', 0):7.1f} {r.get('p50_ms', 0):7.1f} {r.get('p99_ms', 0):7.1f} "
                   f"{r['inprocess_ms']:8.1f} {r['queries']:7} {r['bytes'] / 1024:6.1f} {r['gzip_bytes'] / 1024:6.1f} "
-                  f"{r['ratio_to_bare']:6.2f} {ls:>5}")
+                  f"{r['ratio_to_bare']:6.2f} {r.get('ratio_to_signed_in_reference', 0):6.2f} {ls:>5}")
 
 
 def failures(data: dict) -> list[str]:
@@ -379,8 +405,9 @@ def main(argv: list[str] | None = None) -> int:
         for scale in scales:
             pages, by_scale[scale], info = run_scale(scale, folder, seconds, warm)
             meta["build_seconds"][scale] = info["build_seconds"]
-            meta.setdefault("reference_list_page", {})[scale] = {
-                k: round(v, 2) for k, v in info["reference"].items() if k in ("rps", "p50_ms", "p99_ms")}
+            for key, name in (("reference", "reference_list_page"), ("signed_in_reference", "signed_in_reference")):
+                meta.setdefault(name, {})[scale] = {
+                    k: round(v, 2) for k, v in info[key].items() if k in ("rps", "p50_ms", "p99_ms")}
         bare["after"] = ceiling(seconds, folder, warm)
         data = report(pages, by_scale, bare, meta)
     except BenchFailed as failure:

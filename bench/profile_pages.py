@@ -3,7 +3,8 @@
 Builds the small scale once into a temporary SQLite file (or reuses --db), signs each role in with
 the test client as bench/run.py does, then for every key page (groups_app.bench.key_pages), and for
 two pages that show the FIXED cost every request pays (a signed-out page and a trivial signed-in
-one), times N requests and prints the median CPU milliseconds per request (process time, so other
+one), and the textbook signed-in list page of bench/reference_signed_in.py over the same data (the
+"yardstick" row: what a signed-in page of this stack costs before it does anything of ours), times N requests and prints the median CPU milliseconds per request (process time, so other
 work on the machine counts less than in wall time), and the Python function calls per request
 (deterministic: compare those when the machine is busy). `--profile NAME` runs cProfile over N requests
 of the page of that name and prints the top 30 functions by cumulative and by own time.
@@ -113,6 +114,22 @@ def calls_per_request(client, path: str, n: int = 10) -> int:
     return round(pstats.Stats(profiler).total_calls / n)
 
 
+def yardstick(db_file: Path) -> None:
+    """The textbook signed-in list page (bench/reference_signed_in.py) over the same file, as the
+    mother: what any signed-in page of this stack costs here, timed in the same run as ours."""
+    from groups_app.bench import email
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_file}"
+    import reference_signed_in
+
+    client = reference_signed_in.create_app().test_client()
+    client.get(f"/sign-in/{email('mother')}")
+    cpu, wall, status = cpu_ms(client, "/groups/", 200)
+    calls = calls_per_request(client, "/groups/")
+    print(f"{'yardstick: textbook signed-in list':38} {'mother':12} {status:6} {calls:7} {cpu:7.2f} {wall:8.2f}", flush=True)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=200, help="requests per page")
@@ -158,6 +175,8 @@ def main(argv=None) -> int:
         print_shares(stats)
         return 0
     print(f"{'page':38} {'role':12} {'status':>6} {'calls':>7} {'CPU ms':>7} {'wall ms':>8}")
+    if not args.only or "yardstick" in args.only:
+        yardstick(db_file)
     for name, who, path in pages:
         cpu, wall, status = cpu_ms(clients[who], path, args.n)
         calls = calls_per_request(clients[who], path)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -121,7 +122,11 @@ _NAME_SCRIPT = {"he": "HEBREW", "am": "HEBREW", "ar": "ARABIC", "ru": "CYRILLIC"
 
 def collation_key(name: str, locale: str | None = None) -> tuple[int, str, str]:
     """A sort key for a name shown to a reader of `locale`: her script first, then as above."""
-    language = _language(locale)
+    return _collation_key(name, _language(locale))
+
+
+@functools.lru_cache(maxsize=8192)  # place names are few; every drop-down of localities sorts them all
+def _collation_key(name: str, language: str) -> tuple[int, str, str]:
     own = _OWN_LETTERS.get(language, set())
     primary = []
     for char in unicodedata.normalize("NFC", name).casefold():

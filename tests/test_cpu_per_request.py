@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 import vobject
-from flask_babel import force_locale, format_date, get_translations
+from flask_babel import force_locale, format_date, format_number, get_translations
 from flask_babel import gettext as _
 from icalendar import Calendar
 from jinja2 import Environment
@@ -125,3 +125,15 @@ def test_label_tables_are_resolved_in_her_language_and_only_once(app):
         with force_locale("he"):
             hebrew = in_her_language(CASE_LABELS)
             assert hebrew["status"]["waiting"] == str(CASE_LABELS["status"]["waiting"]) != english["status"]["waiting"]
+
+
+def test_a_number_is_written_in_her_languages_digits_and_separators(app):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        numberformat = app.jinja_env.filters["numberformat"]
+        assert numberformat(12345) == format_number(12345) == "12,345"
+        assert numberformat(2.5) == format_number(2.5) == "2.5"
+        with force_locale("ar"):
+            assert numberformat(12345) == format_number(12345)
+        with force_locale("ru"):
+            assert numberformat(12345) == format_number(12345) == "12\xa0345"
+        assert numberformat(12345) == "12,345"

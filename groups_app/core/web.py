@@ -7,8 +7,9 @@ from datetime import date
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton, format_time
 from babel.lists import format_list
+from babel.numbers import format_decimal
 from flask import Flask, current_app, render_template, request
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_number, get_locale
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 
@@ -73,6 +74,19 @@ def select_options(options, selected) -> Markup:
     return Markup(html)  # nosec B704  # every value and text escaped above
 
 
+def numberformat(value) -> str:
+    """Flask-Babel's `numberformat` filter, with a whole number written once per language (a report
+    page shows a hundred counts, each a walk through Babel's number patterns); others as before."""
+    if type(value) is int:
+        return _number_text(value, str(get_locale() or "he"))
+    return format_number(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _number_text(number: int, locale: str) -> str:
+    return format_decimal(number, locale=locale)
+
+
 def dateformat(value=None, format: str | None = None) -> str:
     """Flask-Babel's `dateformat` filter, with a calendar date (no clock, so no time zone to shift it
     into) written once per format and language: a case page shows 30 of them, each costing Babel a
@@ -116,6 +130,7 @@ def register_error_pages(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(dateformat, "dateformat")  # in place of Flask-Babel's, which it calls for moments
+    app.add_template_filter(numberformat, "numberformat")  # likewise, for numbers that are not whole
     app.add_template_filter(listformat, "listformat")
     app.add_template_filter(language_names, "language_names")
     app.add_template_filter(clock, "clock")

@@ -13,10 +13,11 @@ from ...core import audit
 from ...core.errors import DomainError
 from ...core.timeutil import utcnow
 from ...extensions import db
-from ..models import Attendance, Group, GroupFacilitator, Guest, Meeting, Membership
+from ..models import Attendance, Group, Guest, Meeting, Membership
 from ..models.attendance import STAGES
 from ..models.group import MEMBER
 from ..permissions import require_facilitator
+from .meetings import her_standing_at_meeting
 
 
 @dataclass
@@ -55,10 +56,7 @@ MEMBERS_ONLY = _l("Only members of the group can be ticked. Add a walk-in as a g
 @functools.cache
 def _facts_statement():
     """Built once per process, like the roll's: the meeting and her id as parameters."""
-    user_id = bindparam("user_id")
-    member = exists().where(Membership.group_id == Meeting.group_id, Membership.user_id == user_id,
-                            Membership.status == MEMBER)
-    leads = exists().where(GroupFacilitator.group_id == Meeting.group_id, GroupFacilitator.user_id == user_id)
+    member, leads = her_standing_at_meeting(bindparam("user_id"))
     return select(Meeting, member, leads).where(Meeting.id == bindparam("meeting_id")).options(lazyload(Meeting.topic))
 
 
@@ -89,9 +87,15 @@ def present_ids(meeting: Meeting) -> set[int]:
                                                                    Attendance.user_id.is_not(None))))
 
 
+@functools.cache
+def _guests_statement():
+    """Built once per process (every attendance page runs it), the meeting as a parameter."""
+    return (select(Guest).join(Attendance, Attendance.guest_id == Guest.id)
+            .where(Attendance.meeting_id == bindparam("meeting_id")).order_by(Guest.id))
+
+
 def guests_at(meeting: Meeting) -> list[Guest]:
-    return list(db.session.scalars(select(Guest).join(Attendance, Attendance.guest_id == Guest.id)
-                                   .where(Attendance.meeting_id == meeting.id).order_by(Guest.id)))
+    return list(db.session.scalars(_guests_statement(), {"meeting_id": meeting.id}))
 
 
 def take_attendance(meeting: Meeting, present: set[int], guests: list[GuestEntry], *, by: User) -> None:

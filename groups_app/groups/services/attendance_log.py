@@ -1,7 +1,9 @@
 """Who took or changed a meeting's attendance, read from the audit log."""
 from __future__ import annotations
 
-from sqlalchemy import select
+import functools
+
+from sqlalchemy import bindparam, select
 
 from ...core.audit import AuditEvent
 from ...extensions import db
@@ -10,8 +12,12 @@ from ..models import Meeting
 
 def history(meeting: Meeting) -> list:
     """Who took or changed this meeting's attendance, and when (from the audit log)."""
-    return list(db.session.scalars(
-        select(AuditEvent).where(AuditEvent.target == f"meeting:{meeting.id}",
-                                 AuditEvent.action.in_(["attendance.taken", "attendance.changed"]))
-        .order_by(AuditEvent.at)
-    ))
+    return list(db.session.scalars(_history_statement(), {"target": f"meeting:{meeting.id}"}))
+
+
+@functools.cache
+def _history_statement():
+    """Built once per process (every attendance page runs it), the meeting's target as a parameter."""
+    return (select(AuditEvent).where(AuditEvent.target == bindparam("target"),
+                                     AuditEvent.action.in_(["attendance.taken", "attendance.changed"]))
+            .order_by(AuditEvent.at))

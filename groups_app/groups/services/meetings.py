@@ -1,18 +1,20 @@
 """Meetings: generated from the schedule, one-offs, moves, cancellations, plans, RSVPs, questions."""
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy.orm import joinedload
 
 from ...accounts.models import User
 from ...core import audit
 from ...core.errors import Conflict, DomainError, NotAllowed
 from ...core.notify import notify
+from ...core.timeutil import aware, utcnow, zone
 from ...core.timeutil import today as today_in
-from ...core.timeutil import utcnow, zone
 from ...extensions import db
 from ..models import Group, GroupFacilitator, Meeting, MeetingQuestion, Membership, Rsvp, Topic
 from ..models.group import FREQUENCIES, MEMBER
@@ -233,25 +235,45 @@ def upcoming(group_ids: list[int], per_group: int = MIN_AHEAD, now: datetime | N
     return result
 
 
-def recent_topics(group_ids: list[int], limit: int = 6, now: datetime | None = None) -> dict[int, list[Meeting]]:
-    """The last meetings with a topic of each group, most recent first, to avoid repeats: one query
-    that ranks each group's meetings in the database, so years of meetings behind cost nothing.
-    Neither topic nor group is loaded with them: the planner names topics from `topic_choices`."""
-    now = now or utcnow()
+class RecentTopic(NamedTuple):
+    """A meeting held with a topic: only what the planner shows of it."""
+    id: int
+    group_id: int
+    topic_id: int
+    starts_at: datetime
+
+    @property
+    def start(self) -> datetime:
+        return aware(self.starts_at)
+
+
+@functools.cache
+def _recent_topics_statement():
+    """Built once per process (every planner runs it): the groups, the moment and the limit as parameters."""
     ranked = (
         select(Meeting.id, func.row_number().over(partition_by=Meeting.group_id,
                                                   order_by=Meeting.starts_at.desc()).label("n"))
-        .where(Meeting.group_id.in_(group_ids), Meeting.starts_at < now, Meeting.topic_id.is_not(None),
-               Meeting.status == SCHEDULED)
+        .where(Meeting.group_id.in_(bindparam("group_ids", expanding=True)), Meeting.starts_at < bindparam("now"),
+               Meeting.topic_id.is_not(None), Meeting.status == SCHEDULED)
         .subquery()
     )
-    rows = db.session.scalars(
-        select(Meeting).join(ranked, ranked.c.id == Meeting.id).where(ranked.c.n <= limit)
-        .order_by(Meeting.starts_at.desc()).options(lazyload(Meeting.topic), lazyload(Meeting.group))
-    ).unique().all()
-    result: dict[int, list[Meeting]] = {gid: [] for gid in group_ids}
-    for meeting in rows:
-        result[meeting.group_id].append(meeting)
+    return (select(Meeting.id, Meeting.group_id, Meeting.topic_id, Meeting.starts_at)
+            .join(ranked, ranked.c.id == Meeting.id).where(ranked.c.n <= bindparam("limit"))
+            .order_by(Meeting.starts_at.desc()))
+
+
+def recent_topics(group_ids: list[int], limit: int = 6, now: datetime | None = None) -> dict[int, list[RecentTopic]]:
+    """The last meetings with a topic of each group, most recent first, to avoid repeats: one query
+    that ranks each group's meetings in the database, so years of meetings behind cost nothing.
+    Plain values (id, group, topic id, start), no Meeting objects: the planner names topics from
+    `topic_choices`."""
+    result: dict[int, list[RecentTopic]] = {gid: [] for gid in group_ids}
+    if not group_ids:
+        return result
+    rows = db.session.connection().execute(_recent_topics_statement(),
+                                           {"group_ids": list(group_ids), "now": now or utcnow(), "limit": limit})
+    for row in rows:
+        result[row[1]].append(RecentTopic(*row))
     return result
 
 
@@ -295,19 +317,43 @@ def rsvp(meeting: Meeting, mother: User, coming: bool) -> Rsvp:
     return answer
 
 
+def her_standing_at_meeting(user_id):
+    """Whether she is a member of the meeting's group, and whether she facilitates it: two EXISTS
+    columns to select beside a Meeting (her id usually a bound parameter)."""
+    member = exists().where(Membership.group_id == Meeting.group_id, Membership.user_id == user_id,
+                            Membership.status == MEMBER)
+    leads = exists().where(GroupFacilitator.group_id == Meeting.group_id, GroupFacilitator.user_id == user_id)
+    return member, leads
+
+
+@functools.cache
+def _meeting_page_statement():
+    """Built once per process (every meeting page runs it), the meeting and her id as parameters."""
+    user_id = bindparam("user_id")
+    member, leads = her_standing_at_meeting(user_id)
+    answer = select(Rsvp.coming).where(Rsvp.meeting_id == Meeting.id, Rsvp.user_id == user_id).scalar_subquery()
+    coming = select(func.count(Rsvp.id)).where(Rsvp.meeting_id == Meeting.id, Rsvp.coming.is_(True)).scalar_subquery()
+    return (select(Meeting, member, leads, answer, coming).where(Meeting.id == bindparam("meeting_id"))
+            .options(joinedload(Meeting.topic).joinedload(Topic.texts)))
+
+
+def meeting_questions(meeting_id: int) -> list[MeetingQuestion]:
+    """A meeting's questions, oldest first (each with who asked: the page names her unless anonymous)."""
+    return db.session.scalars(_questions_statement(), {"meeting_id": meeting_id}).all()
+
+
+@functools.cache
+def _questions_statement():
+    """Built once per process (every meeting page runs it), the meeting as a parameter."""
+    return (select(MeetingQuestion).where(MeetingQuestion.meeting_id == bindparam("meeting_id"))
+            .order_by(MeetingQuestion.created_at))
+
+
 def meeting_page_facts(meeting_id: int, user: User) -> tuple[Meeting, bool, bool, bool | None, int] | None:
     """A meeting (its group, place and topic with its texts) and, in the same query, whether she
     is a seated member and a facilitator of its group, her answer (coming, not coming, None) and
     how many said they are coming. None when there is no such meeting."""
-    member = exists().where(Membership.group_id == Meeting.group_id, Membership.user_id == user.id,
-                            Membership.status == MEMBER)
-    leads = exists().where(GroupFacilitator.group_id == Meeting.group_id, GroupFacilitator.user_id == user.id)
-    answer = select(Rsvp.coming).where(Rsvp.meeting_id == Meeting.id, Rsvp.user_id == user.id).scalar_subquery()
-    coming = select(func.count(Rsvp.id)).where(Rsvp.meeting_id == Meeting.id, Rsvp.coming.is_(True)).scalar_subquery()
-    row = db.session.execute(
-        select(Meeting, member, leads, answer, coming).where(Meeting.id == meeting_id)
-        .options(joinedload(Meeting.topic).joinedload(Topic.texts))
-    ).unique().first()
+    row = db.session.execute(_meeting_page_statement(), {"meeting_id": meeting_id, "user_id": user.id}).unique().first()
     if row is None:
         return None
     meeting, is_member, is_leading, her_answer, count = row
@@ -316,11 +362,18 @@ def meeting_page_facts(meeting_id: int, user: User) -> tuple[Meeting, bool, bool
 
 def expected(meeting_ids: list[int]) -> dict[int, int]:
     """How many said they are coming, per meeting, in one query."""
-    rows = db.session.execute(
-        select(Rsvp.meeting_id, func.count(Rsvp.id)).where(Rsvp.meeting_id.in_(meeting_ids), Rsvp.coming.is_(True))
-        .group_by(Rsvp.meeting_id)
-    ).all()
-    return {mid: 0 for mid in meeting_ids} | dict(rows)
+    if not meeting_ids:
+        return {}
+    rows = db.session.connection().execute(_expected_statement(), {"meeting_ids": list(meeting_ids)})
+    return {mid: 0 for mid in meeting_ids} | dict(rows.all())
+
+
+@functools.cache
+def _expected_statement():
+    """Built once per process (every planner runs it), the meetings as a parameter."""
+    return (select(Rsvp.meeting_id, func.count(Rsvp.id))
+            .where(Rsvp.meeting_id.in_(bindparam("meeting_ids", expanding=True)), Rsvp.coming.is_(True))
+            .group_by(Rsvp.meeting_id))
 
 
 def ask(meeting: Meeting, mother: User, text: str, anonymous: bool) -> MeetingQuestion:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import csv
+import functools
 import re
+from operator import itemgetter
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -24,27 +26,27 @@ def all_topics() -> list[Topic]:
     return list(db.session.scalars(select(Topic).order_by(Topic.slug).options(joinedload(Topic.texts))).unique())
 
 
+@functools.cache
+def _choices_statement():
+    """Built once per process: every planner (and the leaflet form) reads the choices."""
+    return (select(Topic.id, Topic.slug, TopicText.language, TopicText.title)
+            .outerjoin(TopicText, TopicText.topic_id == Topic.id).order_by(Topic.slug, TopicText.id))
+
+
 def topic_choices(languages: list[str]) -> list[tuple[int, str]]:
     """(id, title) of every topic, in the first of `languages` that has a text (as `Topic.text_for`),
     by title. Reads the ids, slugs, languages and titles only: a planner asks on every visit, and a
     bank of years holds hundreds of texts with their descriptions and prompts."""
-    rows = db.session.execute(
-        select(Topic.id, Topic.slug, TopicText.language, TopicText.title)
-        .outerjoin(TopicText, TopicText.topic_id == Topic.id).order_by(Topic.slug, TopicText.id)
-    ).all()
-    titles: dict[int, dict[str, str]] = {}
-    slugs: dict[int, str] = {}
-    for topic_id, slug, language, title in rows:
-        slugs[topic_id] = slug
-        if language is not None:
-            titles.setdefault(topic_id, {})[language] = title
-    choices = []
-    for topic_id, slug in slugs.items():
-        by_language = titles.get(topic_id, {})
-        chosen = next((by_language[code] for code in [*languages, "en"] if code in by_language),
-                      next(iter(by_language.values()), None))
-        choices.append((topic_id, chosen if chosen is not None else slug))
-    return sorted(choices, key=lambda c: c[1])
+    order: dict[str, int] = {}
+    for code in [*languages, "en"]:
+        order.setdefault(code, len(order))
+    other = len(order)  # a language she does not read: the topic's first text, by when it was written
+    best: dict[int, tuple[int, str]] = {}  # topic id: (rank of the title's language, title)
+    for topic_id, slug, language, title in db.session.connection().execute(_choices_statement()).all():
+        rank = other + 1 if language is None else order[language] if language in order else other
+        if topic_id not in best or rank < best[topic_id][0]:
+            best[topic_id] = (rank, slug if language is None else title)
+    return sorted([(topic_id, title) for topic_id, (_rank, title) in best.items()], key=itemgetter(1))
 
 
 def save_topic(topic: Topic | None, slug: str, texts: dict[str, dict[str, str]], *, by: User) -> Topic:

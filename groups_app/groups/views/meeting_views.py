@@ -1,11 +1,14 @@
 """A meeting's page, the facilitator's planner, moving and cancelling, RSVPs, questions, attendance."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import functools
+from typing import NamedTuple
+
+from flask import abort, current_app, flash, get_template_attribute, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale, get_timezone, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
-from sqlalchemy import select
+from markupsafe import Markup, escape
 
 from ...core.errors import DomainError
 from ...core.forms import refused, show_error, submit
@@ -13,6 +16,7 @@ from ...core.mail import public_url
 from ...core.permissions import allow, ensure, owner, role
 from ...core.security import no_store
 from ...core.timeutil import utcnow
+from ...core.web import listformat
 from ...extensions import db
 from ..forms import AttendanceForm, MeetingTimeForm, PlanForm, QuestionForm
 from ..hooks import meeting_panel
@@ -22,7 +26,7 @@ from ..services import attendance as attendance_service
 from ..services import attendance_log, follow_up
 from ..services import meetings as meeting_service
 from ..services.topics import topic_choices
-from .common import get_meeting, when
+from .common import _when, get_meeting, when
 
 FACILITATORS = owner("the group's facilitators", "facilitator", "coordinator", "admin")
 
@@ -35,16 +39,22 @@ def meeting_page(meeting_id: int):
     member, facilitates = is_member_of(current_user, group), can_facilitate(current_user, group)
     ensure(member or facilitates, "not in group")
     no_store()
-    questions = db.session.scalars(
-        select(MeetingQuestion).where(MeetingQuestion.meeting_id == meeting.id).order_by(MeetingQuestion.created_at)
-    ).all()
     return render_template(
         "groups/meeting.html", meeting=meeting, group=group, member=member, facilitates=facilitates,
-        started=meeting.start <= utcnow(), questions=questions, answer=answer, expected=expected,
-        topic_text=meeting.topic.text_for(current_user.read_languages) if meeting.topic else None,
-        show_address=can_see_home_address(current_user, group), question_form=QuestionForm(),
+        started=meeting.start <= utcnow(), questions=meeting_service.meeting_questions(meeting.id), answer=answer,
+        expected=expected, topic_text=meeting.topic.text_for(current_user.read_languages) if meeting.topic else None,
+        show_address=can_see_home_address(current_user, group),
+        question_fields=_question_fields(str(get_locale())) if member and not meeting.cancelled else None,
         panels=meeting_panel.collect(meeting, current_user),
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _question_fields(locale: str) -> tuple[Markup, Markup]:
+    """The question form's two fields as `field()` writes them for a new, empty form: the same for
+    every meeting page in a language (what she typed comes back on groups/ask.html, not here)."""
+    form, field = QuestionForm(formdata=None, meta={"csrf": False}), get_template_attribute("_macros.html", "field")
+    return field(form.text), field(form.anonymous)
 
 
 def choose(options: Markup, chosen: int | None) -> Markup:
@@ -55,19 +65,78 @@ def choose(options: Markup, chosen: int | None) -> Markup:
     return Markup(str(options).replace(mark, f'<option value="{int(chosen)}" selected>', 1))  # nosec B704  # options is already Markup; only an int is added
 
 
+@functools.lru_cache(maxsize=256)
+def _topic_options(topics: tuple[tuple[int, str], ...], recent_ids: frozenset, had_recently: str) -> Markup:
+    """A group's topic list as <option>s, those it had recently marked: the same for each of its
+    meetings and, while the bank and its recent topics stay, for each visit. (An option ends where
+    the next begins: HTML needs no closing tag, and a planner has hundreds.)"""
+    return Markup("".join(  # nosec B704  # every title escaped here; the marker is a translation (Markup)
+        f'<option value="{int(topic_id)}">{escape(title)}{had_recently if topic_id in recent_ids else ""}'
+        for topic_id, title in topics))
+
+
+@functools.lru_cache(maxsize=1024)
+def _day(moment, locale: str, zone: str) -> str:
+    """A moment's day ("medium"), in the reader's language and zone: the planner's recent topics."""
+    return format_date(moment, "medium")
+
+
+@functools.lru_cache(maxsize=512)
+def _coming(count: int, locale: str) -> Markup:
+    return Markup(get_translations().ungettext("%(num)s mother said she is coming",  # nosec B704  # a translation
+                                              "%(num)s mothers said they are coming", count)) % {"num": count}
+
+
+@functools.lru_cache(maxsize=1024)
+def _recent_line(items: tuple[Markup, ...], locale: str) -> Markup:
+    """A group's recent topics as a list in the reader's language (Babel's list patterns cost more than the rest)."""
+    return listformat(items) if items else Markup(_("none yet"))  # nosec B704  # a translation
+
+
+def _id_url(endpoint: str):
+    """url_for(endpoint, meeting_id=…) for many meetings, the rule built once: a planner links 48 times."""
+    marker = 987654321
+    before, after = url_for(endpoint, meeting_id=marker).split(str(marker))
+    return lambda meeting_id: f"{before}{int(meeting_id)}{after}"
+
+
+class PlannerCard(NamedTuple):
+    id: int
+    when: str
+    page: str
+    action: str
+    coming: Markup
+    cancelled: bool
+    options: Markup
+    plan: str
+
+
 @allow(role("facilitator"))
 def planner():
     no_store()
     groups = follow_up.led_groups(current_user)
     ids = [g.id for g in groups]
     upcoming, missing = follow_up.ahead_and_missing(ids, ids, per_group=meeting_service.MIN_AHEAD)
-    meeting_ids = [m.id for ms in upcoming.values() for m in ms]
-    topics = topic_choices(current_user.read_languages)
-    return render_template(
-        "groups/planner.html", groups=groups, upcoming=upcoming, recent=meeting_service.recent_topics(ids),
-        expected=meeting_service.expected(meeting_ids), topics=topics, topic_titles=dict(topics), missing=missing,
-        choose=choose,
-    )
+    expected = meeting_service.expected([m.id for ms in upcoming.values() for m in ms])
+    recent = meeting_service.recent_topics(ids)
+    topics = tuple(topic_choices(current_user.read_languages))
+    titles = dict(topics)
+    locale, zone = str(get_locale()), str(get_timezone())
+    had_recently = Markup(" (%s)") % Markup(_("had recently"))  # nosec B704  # a translation
+    page_url, plan_url = _id_url("groups.meeting_page"), _id_url("groups.plan")
+    topic_on = Markup(_("%(topic)s (%(date)s)"))  # nosec B704  # a translation
+    sections = []
+    for group in groups:
+        # Each group's list of recent topics, its topic list (made once, each select marks its own choice) and its cards.
+        had = recent[group.id]
+        items = [topic_on % {"topic": titles.get(m.topic_id, ""), "date": _day(m.start, locale, zone)} for m in had]
+        options = _topic_options(topics, frozenset(m.topic_id for m in had), had_recently)
+        cards = [PlannerCard(m.id, _when(m.start, locale, zone), page_url(m.id), plan_url(m.id),
+                             _coming(expected[m.id], locale), m.cancelled,
+                             None if m.cancelled else choose(options, m.topic_id), m.plan)
+                 for m in upcoming[group.id]]
+        sections.append((group, _recent_line(tuple(items), locale), cards))
+    return render_template("groups/planner.html", sections=sections, missing=missing)
 
 
 @allow(FACILITATORS)
@@ -199,9 +268,9 @@ def attendance(meeting_id: int):
     ensure(can_facilitate(current_user, meeting.group))
     no_store()
     members = attendance_service.roll(meeting)  # the template writes a checkbox and label for each
-    form = AttendanceForm()
+    form = AttendanceForm() if request.method == "POST" else None  # opening the page needs no form object
     status = 200
-    if form.is_submitted():  # a form sent too early still comes back with all she typed, and the reason
+    if form is not None:  # a form sent too early still comes back with all she typed, and the reason
         try:
             if form.present.process_errors:  # a box whose value is no member id: only a tampered form sends one
                 raise DomainError(attendance_service.MEMBERS_ONLY, field="present")
@@ -212,10 +281,41 @@ def attendance(meeting_id: int):
         else:
             flash(_("Attendance is saved."), "success")
             return redirect(url_for("groups.attendance", meeting_id=meeting.id))
-    ticked = set(form.present.data or []) if form.is_submitted() else {m.id for m in members if m.came}
+    ticked = set(form.present.data or []) if form is not None else {m.id for m in members if m.came}
     return render_template("groups/attendance.html", form=form, meeting=meeting, members=members, ticked=ticked,
-                           is_open=utcnow() >= meeting.attendance_opens or form.is_submitted(),
+                           new_form=None if form is not None else _new_attendance_form(),
+                           is_open=utcnow() >= meeting.attendance_opens or form is not None,
                            guests=attendance_service.guests_at(meeting), history=attendance_log.history(meeting)), status
+
+
+class _Label(NamedTuple):
+    text: str
+
+
+class _NewField(NamedTuple):
+    label: _Label
+    errors: tuple = ()
+
+
+class NewAttendanceForm(NamedTuple):
+    """What the attendance page shows of a new, empty AttendanceForm, without building one."""
+    csrf: bool  # whether the form carries a CSRF token (the template writes it as hidden_tag() would)
+    present: _NewField
+    guests: Markup  # the walk-in guests' empty lines, as groups/_attendance_guests.html writes them
+
+
+def _new_attendance_form() -> NewAttendanceForm:
+    present_label, guests = _new_attendance_parts(str(get_locale()))
+    return NewAttendanceForm(current_app.config.get("WTF_CSRF_ENABLED", True), _NewField(_Label(present_label)), guests)
+
+
+@functools.lru_cache(maxsize=16)
+def _new_attendance_parts(locale: str) -> tuple[Markup, Markup]:
+    """A new attendance form's label and guest lines: the same for every meeting in a language
+    (building the form, three lines of three fields, was a fifth of the page)."""
+    form = AttendanceForm(formdata=None, meta={"csrf": False})
+    guests = get_template_attribute("groups/_attendance_guests.html", "guest_fieldset")(form)
+    return Markup(form.present.label.text), guests  # nosec B704  # a translation, shown unescaped as before (a lazy string's __html__)
 
 
 def _guest_rows(form: AttendanceForm) -> list[attendance_service.GuestEntry]:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import and_, bindparam, case, exists, func, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import JSON, Row, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, lazyload
 
 from ...accounts.models import User, UserRole
@@ -16,7 +17,7 @@ from ...core import audit
 from ...core.errors import Conflict, DomainError
 from ...core.i18n import LANGUAGES
 from ...core.notify import notify
-from ...core.places import Locality
+from ...core.places import Locality, collation_key
 from ...core.sql import listed_in
 from ...core.timeutil import today as today_in
 from ...extensions import db
@@ -158,6 +159,7 @@ class GroupPageFacts:
     membership: Membership | None  # hers: a seat or a place on the waiting list
     leads: bool  # she is one of its facilitators
     members: int  # seated members
+    facilitators: list[str] = field(default_factory=list)  # their names, in the order they were added
 
     @property
     def member(self) -> bool:
@@ -168,32 +170,57 @@ class GroupPageFacts:
         return max(self.group.capacity - self.members, 0)
 
 
+# Each facilitator as [link id, name] in a JSON array (sorted by the id in Python: neither database
+# promises the order of an aggregate's input), so that the page needs no statement of its own for them.
+_JSON_ARRAY_OF_ARRAYS = {"postgresql": ("json_agg", "json_build_array"), "sqlite": ("json_group_array", "json_array")}
+
+
 @functools.cache
-def _group_page_statement(signed_in: bool):
-    """Built once per process (every group page runs it), the group and her ids as parameters."""
+def _group_page_statement(signed_in: bool, dialect: str):
+    """Built once per process and database kind (every group page runs it), the group and her ids
+    as parameters: the group, its seated members, its facilitators' names and, for one signed in,
+    her membership and whether she leads it."""
     members = (select(func.count(Membership.id)).where(Membership.group_id == Group.id, Membership.status == MEMBER)
                .scalar_subquery())
+    aggregate, pair = _JSON_ARRAY_OF_ARRAYS[dialect]
+    names = (select(getattr(func, aggregate)(getattr(func, pair)(GroupFacilitator.id, User.name), type_=JSON))
+             .join(User, User.id == GroupFacilitator.user_id).where(GroupFacilitator.group_id == Group.id)
+             .scalar_subquery())
     if not signed_in:
-        return select(Group, members).where(Group.id == bindparam("group_id"))
+        return select(Group, members, names).where(Group.id == bindparam("group_id"))
     hers = aliased(Membership)
     leads = exists().where(GroupFacilitator.group_id == Group.id, GroupFacilitator.user_id == bindparam("user_id"))
-    return (select(Group, hers, leads, members)
+    return (select(Group, hers, leads, members, names)
             .outerjoin(hers, and_(hers.group_id == Group.id, hers.user_id == bindparam("user_id")))
             .where(Group.id == bindparam("group_id"))
             .options(lazyload(hers.user)))  # she is the signed-in user; the page shows only her status
 
 
+def _names(pairs) -> list[str]:
+    return [name for _id, name in sorted(pairs or ())]
+
+
 def group_page_facts(group_id: int, user) -> GroupPageFacts | None:
-    """A group (with its locality) and, in the same statement, how many members it seats and, for
-    one signed in, her membership and whether she facilitates it. None when there is no such group."""
+    """A group (with its locality) and, in the same statement, how many members it seats, its
+    facilitators' names and, for one signed in, her membership and whether she facilitates it.
+    None when there is no such group."""
+    dialect = db.session.get_bind().dialect.name
     if not getattr(user, "is_authenticated", False):
-        row = db.session.execute(_group_page_statement(False), {"group_id": group_id}).first()
-        return None if row is None else GroupPageFacts(row[0], None, False, row[1] or 0)
-    row = db.session.execute(_group_page_statement(True), {"group_id": group_id, "user_id": user.id}).first()
+        row = db.session.execute(_group_page_statement(False, dialect), {"group_id": group_id}).first()
+        return None if row is None else GroupPageFacts(row[0], None, False, row[1] or 0, _names(row[2]))
+    row = db.session.execute(_group_page_statement(True, dialect), {"group_id": group_id, "user_id": user.id}).first()
     if row is None:
         return None
-    group, membership, is_leading, count = row
-    return GroupPageFacts(group, membership, bool(is_leading), count or 0)
+    group, membership, is_leading, count, pairs = row
+    return GroupPageFacts(group, membership, bool(is_leading), count or 0, _names(pairs))
+
+
+def _connection():
+    """The session's connection, for plain Core rows (the ORM's result layer costs calls per row),
+    after writing what the session holds, as the session's own execute would (autoflush)."""
+    session = db.session()
+    session.flush()
+    return session.connection()
 
 
 def _lock(group: Group) -> None:
@@ -351,23 +378,93 @@ def directory(locality_id: int | None = None, language: str | None = None, weekd
     return [DirectoryEntry(group, counts.get(group.id, 0)) for group in groups]
 
 
-class _DirectoryPage(SelectPagination):
+@dataclass
+class DirectoryCard:
+    """A group as the directory's card shows it: plain values, not a Group object."""
+
+    group: Row  # id, name, open, weekday, start_time, languages, capacity (and its locality's names)
+    members: int  # seated members
+    place: str  # its locality, named in the reader's language
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.group.capacity - self.members, 0)
+
+
+@functools.cache
+def _directory_statements(by_locality: bool, by_language: bool, by_weekday: bool):
+    """A page of the directory and its total, built once per process for each combination of
+    filters (the values, the page's limit and offset are bound parameters). A card's values only:
+    a Group object with its locality cost the ORM a few hundred calls a page, and building the
+    statements again on every request as many."""
+    conditions = [Group.archived.is_(False)]
+    if by_locality:
+        conditions.append(Group.locality_id == bindparam("locality_id"))
+    if by_language:  # core.sql.listed_in, with the language a parameter
+        conditions.append(or_(Group.languages == bindparam("language"), Group.languages.like(bindparam("language_first")),
+                              Group.languages.like(bindparam("language_last")),
+                              Group.languages.like(bindparam("language_inside"))))
+    if by_weekday:
+        conditions.append(Group.weekday == bindparam("weekday"))
+    members = (select(func.count(Membership.id)).where(Membership.group_id == Group.id, Membership.status == MEMBER)
+               .correlate(Group).scalar_subquery())
+    page = (select(Group.id, Group.name, Group.open, Group.weekday, Group.start_time, Group.languages, Group.capacity,
+                   Locality.name_en, Locality.name_he, Locality.name_ar, Locality.name_ru, members)
+            .outerjoin(Locality, Locality.id == Group.locality_id)
+            .where(*conditions)
+            .order_by(case((Group.open.is_(True), 0), else_=1), Group.name, Group.id)
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+    total = select(func.count()).select_from(Group).where(*conditions)
+    return page, total
+
+
+class _DirectoryPage(Pagination):
     """A page of groups, each with its seated members counted beside it (a step in the memberships
     index per group on the page), and the total by a count of its own: a window count beside the
     rows made the database carry every group's whole row to count them (1.6 ms against 0.3 ms at
     300 groups on SQLite)."""
 
     def _query_items(self) -> list:
-        members = (select(func.count(Membership.id)).where(Membership.group_id == Group.id, Membership.status == MEMBER)
-                   .correlate(Group).scalar_subquery())
-        rows = db.session.execute(self._query_args["select"].add_columns(members)
-                                  .limit(self.per_page).offset(self._query_offset)).unique().all()
-        return [DirectoryEntry(group, count or 0) for group, count in rows]
+        page, _total = self._query_args["statements"]
+        rows = _connection().execute(page, {**self._query_args["params"], "limit": self.per_page,
+                                                      "offset": self._query_offset}).all()
+        language = self._query_args["language"]
+        return [DirectoryCard(row, row[-1] or 0, Locality.name(row, language)) for row in rows]
+
+    def _query_count(self) -> int:
+        _page, total = self._query_args["statements"]
+        return _connection().execute(total, self._query_args["params"]).scalar_one()
 
 
 def directory_page(locality_id: int | None = None, language: str | None = None, weekday: int | None = None,
-                   page: int = 1, per_page: int = DIRECTORY_PER_PAGE):
-    """One page of the directory (`.items` are DirectoryEntry): the page's groups with their member
-    counts, and the total; two queries, however many groups the program has."""
-    return _DirectoryPage(select=_directory_query(locality_id, language, weekday), session=db.session(), page=page,
-                          per_page=per_page, error_out=False)
+                   page: int = 1, per_page: int = DIRECTORY_PER_PAGE, reader: str | None = None):
+    """One page of the directory (`.items` are DirectoryCard): the page's groups with their member
+    counts, each locality named in the `reader`'s language (else the request's), and the total;
+    two statements, however many groups the program has."""
+    params: dict = {}
+    if locality_id:
+        params["locality_id"] = locality_id
+    if language:
+        params.update(language=language, language_first=f"{language},%", language_last=f"%,{language}",
+                      language_inside=f"%,{language},%")
+    if weekday is not None:
+        params["weekday"] = weekday
+    statements = _directory_statements(bool(locality_id), bool(language), weekday is not None)
+    return _DirectoryPage(statements=statements, params=params, language=reader or str(get_locale() or "en"),
+                          page=page, per_page=per_page, error_out=False)
+
+
+@functools.cache
+def _locality_statement():
+    return select(Locality.id, Locality.name_en, Locality.name_he, Locality.name_ar, Locality.name_ru) \
+        .order_by(Locality.name_en)
+
+
+def locality_options(reader: str | None = None) -> list[tuple[int, str]]:
+    """What `core.places.locality_choices` gives (each locality's id and name in the reader's
+    language, in her order), read as plain columns by a statement built once: the directory's
+    filter names every locality, and as objects they cost the ORM a few calls each."""
+    language = reader or str(get_locale() or "en")
+    named = [(row.id, Locality.name(row, language)) for row in _connection().execute(_locality_statement())]
+    language = language.replace("-", "_").split("_")[0].lower()
+    return sorted(named, key=lambda option: collation_key(option[1], language))

@@ -1,21 +1,26 @@
 """The group directory, a group's page, creating and editing groups, joining and members."""
 from __future__ import annotations
 
+import functools
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_domain, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from ...accounts.models import User, UserRole
 from ...core.errors import DomainError
 from ...core.forms import refused, submit
 from ...core.http import page_number
-from ...core.i18n import LANGUAGES
+from ...core.i18n import LANGUAGES, in_her_language
 from ...core.input import bounded_int
 from ...core.permissions import ANYONE, allow, ensure, owner, role
 from ...core.places import locality_choices
 from ...core.security import no_store
 from ...core.timeutil import zone_choices
+from ...core.web import clock
 from ...extensions import db
 from ..forms import WEEKDAY_NAMES, AddMemberForm, GroupForm, MeetingTimeForm, ScheduleForm
 from ..permissions import can_facilitate, can_see_home_address, remember_standing
@@ -33,9 +38,41 @@ def _int_arg(name: str) -> int | None:
 @allow(ANYONE)
 def directory():
     language = request.args.get("language") if request.args.get("language") in LANGUAGES else None
-    pagination = group_service.directory_page(_int_arg("locality"), language, _int_arg("weekday"), page_number())
-    return render_template("groups/directory.html", entries=pagination.items, pagination=pagination,
-                           localities=locality_choices(), weekdays=WEEKDAY_NAMES, filters=request.args)
+    locale = str(get_locale() or "he")
+    pagination = group_service.directory_page(_int_arg("locality"), language, _int_arg("weekday"), page_number(),
+                                              reader=locale)
+    cards = [(card, _card_when(card.group.weekday, card.group.start_time, locale), _card_badges(card.group.languages),
+              _card_seats(card.group.open, card.seats_left, locale)) for card in pagination.items]
+    # Each card links to /groups/<id>: the address made once, its id written after it (url_for per card was a tenth of the page)
+    group_address = url_for("groups.group_page", group_id=0).removesuffix("0")
+    return render_template("groups/directory.html", cards=cards, pagination=pagination, group_address=group_address,
+                           localities=group_service.locality_options(locale), weekdays=in_her_language(WEEKDAY_NAMES),
+                           filters=request.args)
+
+
+# A directory card's texts, each written once per value and language (a page shows 20 cards, each
+# with a filter, a call and a loop in Jinja before): the same strings the template wrote, made the
+# way its _() and ngettext() make them.
+@functools.lru_cache(maxsize=4096)
+def _card_when(weekday: int, start, locale: str) -> Markup:
+    text = Markup(get_domain().get_translations().ugettext("%(weekday)s at %(time)s"))
+    return text % {"weekday": in_her_language(WEEKDAY_NAMES)[weekday], "time": clock(start)}
+
+
+@functools.lru_cache(maxsize=256)
+def _card_badges(languages: str) -> Markup:
+    return Markup("").join(Markup('<span class="badge" lang="{0}">{1}</span> ').format(code, LANGUAGES[code][0])
+                           for code in languages.split(",") if code in LANGUAGES)
+
+
+@functools.lru_cache(maxsize=1024)
+def _card_seats(is_open: bool, seats_left: int, locale: str) -> Markup:
+    catalog = get_domain().get_translations()
+    if not is_open:
+        return Markup(catalog.ugettext("Closed to new members")) % {}
+    if seats_left:
+        return Markup(catalog.ungettext("%(num)s seat left", "%(num)s seats left", seats_left)) % {"num": seats_left}
+    return Markup(catalog.ugettext("Full: you can join the waiting list")) % {}
 
 
 @allow(ANYONE)
@@ -48,10 +85,16 @@ def group_page(group_id: int):
     upcoming = follow_up.ahead_and_missing([group.id], [], per_group=4)[0][group.id]
     facilitates = can_facilitate(current_user, group)
     past = follow_up.recent_past([group.id])[group.id] if facilitates else []
+    locale = str(get_locale() or "he")
+    # Values the page shows, each made once here rather than by a filter or a lookup in the template;
+    # its meetings link to /meetings/<id>: the address made once, each id written after it.
     return render_template("groups/group.html", group=group, membership=facts.membership, upcoming=upcoming,
                            past=past, seats_left=facts.seats_left,
                            show_address=can_see_home_address(current_user, group),
-                           facilitates=facilitates, weekdays=WEEKDAY_NAMES)
+                           facilitates=facilitates, place=group.locality.name(locale),
+                           when=_card_when(group.weekday, group.start_time, locale),
+                           facilitators=facts.facilitators,
+                           meeting_address=url_for("groups.meeting_page", meeting_id=0).removesuffix("0"))
 
 
 @allow(owner("the group's facilitators", "facilitator", "coordinator", "admin"))

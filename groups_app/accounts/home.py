@@ -19,6 +19,7 @@ def menu(user) -> list[NavLink]:
     return [NavLink(80, _("People and roles"), url_for("accounts.users"))]
 
 
+@same_for_a_role  # words and links for her roles: made once per roles and language (main.home.her_work_cards)
 def work_cards(user) -> Markup | None:
     if not can_manage_roles(user):
         return None

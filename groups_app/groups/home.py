@@ -2,62 +2,127 @@
 leads, her groups and her work."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from flask import render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from ..accounts.models import User
 from ..core.extension_points import NavLink, same_for_a_role
+from ..core.timeutil import aware, utcnow
 from ..extensions import db
 from .models import Group, GroupFacilitator, Meeting, Membership
-from .services.follow_up import ahead_and_missing
+from .models.meeting import CANCELLED, SCHEDULED
+from .services.follow_up import AHEAD_HOURS, MISSING_DAYS
 
 
-@dataclass
-class MyGroup:
-    group: Group
+class GroupName(NamedTuple):
+    id: int
+    name: str
+
+
+class MeetingLine(NamedTuple):
+    """A meeting as her home page lists it: plain values, no ORM object."""
+
+    id: int
+    group_id: int
+    starts_at: datetime
+    status: str
+    group_name: str
+
+    @property
+    def start(self) -> datetime:
+        return aware(self.starts_at)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == CANCELLED
+
+    @property
+    def group(self) -> GroupName:
+        return GroupName(self.group_id, self.group_name)
+
+
+class MyGroup(NamedTuple):
+    group: GroupName  # its id and name: all her home page shows of it
     status: str  # "leads", "member" or "waiting"
     position: int | None
-    next_meeting: Meeting | None
+    next_meeting: MeetingLine | None
 
 
-def my_groups(user: User, now=None) -> tuple[list[MyGroup], list[Meeting]]:
+@functools.cache
+def _my_groups_statement():
+    """Built once per process (every home page runs it), her id and the moments as parameters (`now`
+    is never baked in). One row per group of hers, or one per meeting of it that her home page shows:
+    its next meeting (as follow_up.ahead_and_missing: one that began less than AHEAD_HOURS ago
+    counts), and in a group she leads, each meeting of the last MISSING_DAYS days whose attendance
+    is still to enter. Her groups are found from her side (both user_id indexes), not by looking
+    at every group."""
+    user_id = bindparam("user_id")
+    hers = select(Membership.group_id).where(Membership.user_id == user_id).union(
+        select(GroupFacilitator.group_id).where(GroupFacilitator.user_id == user_id))
+    ranked = (select(Meeting.id, func.row_number().over(partition_by=Meeting.group_id, order_by=Meeting.starts_at)
+                     .label("n")).where(Meeting.group_id.in_(hers), Meeting.starts_at >= bindparam("ahead_from"))
+              .subquery())
+    ahead = Meeting.id.in_(select(ranked.c.id).where(ranked.c.n == 1))
+    leads = GroupFacilitator.group_id.is_not(None)
+    missing = and_(leads, Meeting.status == SCHEDULED, Meeting.attendance_taken_at.is_(None),
+                   Meeting.starts_at < bindparam("now"), Meeting.starts_at > bindparam("missing_from"))
+    return (select(Group.id, Group.name, Membership.status, Membership.position, leads,
+                   Meeting.id, Meeting.starts_at, Meeting.status, missing)
+            .outerjoin(Membership, and_(Membership.group_id == Group.id, Membership.user_id == user_id))
+            .outerjoin(GroupFacilitator, and_(GroupFacilitator.group_id == Group.id, GroupFacilitator.user_id == user_id))
+            .outerjoin(Meeting, and_(Meeting.group_id == Group.id, or_(ahead, missing)))
+            .where(Group.archived.is_(False), Group.id.in_(hers))
+            .order_by(Group.name, Group.id, Meeting.starts_at))
+
+
+def my_groups(user: User, now=None) -> tuple[list[MyGroup], list[MeetingLine]]:
     """The groups she leads, then the groups she belongs to or waits for, each with its next
-    meeting; and the meetings of groups she leads whose attendance is still to enter: two
-    queries. A group she both leads and belongs to is listed once, as led."""
-    leads = exists().where(GroupFacilitator.group_id == Group.id, GroupFacilitator.user_id == user.id)
-    # Her groups found from her side (both user_id indexes), not by looking at every group.
-    hers = select(Membership.group_id).where(Membership.user_id == user.id).union(
-        select(GroupFacilitator.group_id).where(GroupFacilitator.user_id == user.id))
-    rows = db.session.execute(
-        select(Group, Membership.status, Membership.position, leads.label("leads"))
-        .outerjoin(Membership, and_(Membership.group_id == Group.id, Membership.user_id == user.id))
-        .where(Group.archived.is_(False), Group.id.in_(hers))
-        .order_by(Group.name)
-    ).unique().all()
-    entries = [(group, "leads", None) for group, _, _, led in rows if led]
-    entries += [(group, status, position) for group, status, position, led in rows if not led]
-    led_ids = [group.id for group, status, _ in entries if status == "leads"]
-    next_meetings, missing = ahead_and_missing([group.id for group, _, _ in entries], led_ids, per_group=1, now=now)
-    return [MyGroup(group, status, position, (next_meetings.get(group.id) or [None])[0])
-            for group, status, position in entries], missing
+    meeting; and the meetings of groups she leads whose attendance is still to enter, oldest first:
+    one query, of plain values. A group she both leads and belongs to is listed once, as led."""
+    now = now or utcnow()
+    ahead_from = now - timedelta(hours=AHEAD_HOURS)
+    rows = db.session.connection().execute(_my_groups_statement(), {  # plain rows, no ORM objects
+        "user_id": user.id, "now": now, "ahead_from": ahead_from, "missing_from": now - timedelta(days=MISSING_DAYS)})
+    groups: dict[int, list] = {}  # by name, as the rows come; each group's meetings by time
+    missing = []
+    for gid, name, status, position, led, meeting_id, starts_at, meeting_status, is_missing in rows:
+        entry = groups.get(gid)
+        if entry is None:
+            entry = groups[gid] = [GroupName(gid, name), "leads" if led else status, None if led else position, None]
+        if meeting_id is None:
+            continue
+        line = MeetingLine(meeting_id, gid, starts_at, meeting_status, name)
+        if is_missing:
+            missing.append(line)
+        if entry[3] is None and line.start >= ahead_from:  # her next meeting (a missing one may come first)
+            entry[3] = line
+    entries = [MyGroup(*entry) for entry in groups.values()]
+    missing.sort(key=lambda line: line.start)
+    return [e for e in entries if e.status == "leads"] + [e for e in entries if e.status != "leads"], missing
 
 
 def groups_section(user: User) -> Markup | None:
-    if not (user.has_role("mother") or user.has_role("facilitator")):
+    is_mother, is_facilitator = user.has_role("mother"), user.has_role("facilitator")
+    if not (is_mother or is_facilitator):
         return None
     entries, missing = my_groups(user)
-    return Markup(render_template(  # nosec B704  # an autoescaped Jinja template
-        "groups/_home_groups.html",
-        missing=missing if user.has_role("facilitator") else [],
+    # A part of the home page, which render_template renders: Jinja's own render is enough here
+    # (Flask's context processors would run a second time); the template is given all it uses.
+    return Markup(current_app.jinja_env.get_template("groups/_home_groups.html").render(  # nosec B704  # an autoescaped Jinja template
+        missing=missing if is_facilitator else [],
         led=[e for e in entries if e.status == "leads"],
         mine=[e for e in entries if e.status != "leads"],
+        is_mother=is_mother,
     ))
 
 
+@same_for_a_role  # words and links for her roles: made once per roles and language (main.home.her_work_cards)
 def work_cards(user: User) -> Markup | None:
     if not user.has_role("facilitator", "staff", "coordinator", "admin"):
         return None

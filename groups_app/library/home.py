@@ -16,6 +16,7 @@ def menu(user) -> list[NavLink]:
     return links
 
 
+@same_for_a_role  # words and links for her roles: made once per roles and language (main.home.her_work_cards)
 def work_cards(user) -> Markup | None:
     if not user.has_role("staff"):
         return None

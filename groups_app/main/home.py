@@ -1,11 +1,12 @@
 """What the main feature puts on the shell: Home in the menu, her messages, the overview card."""
 from __future__ import annotations
 
-from flask import render_template, url_for
+from flask import current_app, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ..core.extension_points import NavLink, same_for_a_role
+from ..core.extension_points import NavLink, same_for_a_role, work_card
 from ..core.notify import unread_notices
 
 
@@ -22,6 +23,30 @@ def notices_section(user) -> Markup | None:
     return Markup(render_template("main/_notices.html", notices=notices)) if notices else None  # nosec B704  # an autoescaped Jinja template
 
 
+def her_work_cards(user) -> list[Markup]:
+    """The cards of "Your work", from every feature's contribution, in the order connected.
+
+    A contribution marked `same_for_a_role` (a card of words and links that depend only on her
+    roles) is made once per language, roles and script root and kept for the life of the process,
+    as the menu's are (core.web.menu_links): each cost a template rendered on every request. The
+    others (a card with a count) run on every request."""
+    made = current_app.extensions.setdefault("groups_app.work_cards", {})
+    same = (str(get_locale()), request.script_root, user.role_names)
+    cards = []
+    for contribution in work_card.contributions():
+        if getattr(contribution, "same_for_a_role", False):
+            key = (contribution, same)
+            if key not in made:
+                made[key] = contribution(user)
+            card = made[key]
+        else:
+            card = contribution(user)
+        if card:
+            cards.append(card)
+    return cards
+
+
+@same_for_a_role
 def work_cards(user) -> Markup | None:
     if not user.has_role("coordinator", "admin"):
         return None

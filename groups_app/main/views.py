@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, send_from_directory, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from ..accounts.forms import ROLE_LABELS
-from ..core.extension_points import home_section, work_card
-from ..core.i18n import LANGUAGE_LABELS
+from ..core.extension_points import home_section
+from ..core.i18n import in_her_language
 from ..core.notify import mark_read
 from ..core.permissions import ANYONE, allow, owner, role
 from . import services
+from .home import her_work_cards
 
 
 @allow(ANYONE)
@@ -17,7 +19,7 @@ def home():
     if not current_user.is_authenticated:
         return render_template("main/home.html")
     return render_template("main/home.html", sections=home_section.collect(current_user),
-                           cards=work_card.collect(current_user))
+                           cards=her_work_cards(current_user))
 
 
 @allow(owner("the notice's recipient"))
@@ -30,8 +32,8 @@ def read_notice(notice_id: int):
 @allow(role("coordinator", "admin"))
 def coordinator():
     overview = services.program_overview()
-    return render_template("main/coordinator.html", overview=overview, role_labels=ROLE_LABELS,
-                           language_labels=LANGUAGE_LABELS)
+    rows = services.overview_rows(overview, str(get_locale() or "he"), in_her_language(ROLE_LABELS))
+    return render_template("main/coordinator.html", overview=overview, **rows)
 
 
 @allow(ANYONE)

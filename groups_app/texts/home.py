@@ -4,7 +4,10 @@ from __future__ import annotations
 from flask import render_template
 from markupsafe import Markup
 
+from ..core.extension_points import same_for_a_role
 
+
+@same_for_a_role  # words and links for her roles: made once per roles and language (main.home.her_work_cards)
 def work_cards(user) -> Markup | None:
     if not user.has_role("coordinator"):
         return None

@@ -1,12 +1,19 @@
 """What thanks adds to the shell: the tree in the menu, her thanks on her home page, staff's cards."""
 from __future__ import annotations
 
-from flask import g, render_template, url_for
+import functools
+from collections.abc import Callable
+
+from flask import current_app, g, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
+from sqlalchemy import bindparam, func, or_, select
 
+from ..accounts.auth import normalise_email
 from ..core.extension_points import NavLink, same_for_a_role
-from .services import reading
+from ..extensions import db
+from .models import Dedication
 
 
 @same_for_a_role
@@ -14,20 +21,53 @@ def menu(user) -> list[NavLink]:
     return [NavLink(38, _("Tree of thanks"), url_for("thanks.tree"))]
 
 
+@functools.cache
+def _home_counts_statement(by_email: bool, staff: bool):
+    """reading.home_counts, built once per process (every home page runs it), her id and email as
+    parameters: the thanks to her (reading._to_her) waiting for her answer, and for staff the
+    thanks waiting for review."""
+    user_id = bindparam("user_id")
+    to_her = Dedication.mentor_id == user_id
+    if by_email:
+        to_her = or_(to_her, Dedication.mentor_id.is_(None) & (Dedication.mentor_email == bindparam("email")))
+    answer = (select(func.count(Dedication.id))
+              .where(to_her, Dedication.consent == "waiting", Dedication.writer_id != user_id).scalar_subquery())
+    if not staff:
+        return select(answer)
+    return select(answer, select(func.count(Dedication.id)).where(Dedication.review == "waiting").scalar_subquery())
+
+
 def _counts(user) -> tuple[int, int | None]:
-    """Her two counts (reading.home_counts), asked once for the section and the card of one page."""
+    """Her two counts (as reading.home_counts), asked once for the section and the card of one page."""
     known = g.get("thanks_home_counts")
     if known is None or known[0] != user.id:
-        known = g.thanks_home_counts = (user.id, reading.home_counts(user))
+        email, staff = normalise_email(user.email), user.has_role("staff")
+        row = db.session.connection().execute(_home_counts_statement(bool(email), staff),  # two numbers: plain rows
+                                              {"user_id": user.id, "email": email}).one()
+        known = g.thanks_home_counts = (user.id, (row[0], row[1] if staff else None))
     return known[1]
+
+
+def _once(key: tuple, render: Callable[[], Markup]) -> Markup:
+    """A section or card that depends only on `key` (small counts and her roles), the language and
+    the script root: rendered once and kept for the life of the process (a few hundred at most)."""
+    made = current_app.extensions.setdefault("groups_app.thanks_home", {})
+    key = (*key, str(get_locale()), request.script_root)
+    if key not in made:
+        if len(made) >= 1000:  # a program with unusual counts: render, do not keep
+            return render()
+        made[key] = render()
+    return made[key]
 
 
 def sections(user) -> Markup | None:
     """For a mother, a way to thank; for a mentor, the thanks waiting for her answer."""
     waiting, _review = _counts(user)
-    if not waiting and not user.has_role("mother"):
+    is_mother = user.has_role("mother")
+    if not waiting and not is_mother:
         return None
-    return Markup(render_template("thanks/_home_section.html", waiting=waiting, is_mother=user.has_role("mother")))  # nosec B704  # an autoescaped Jinja template
+    return _once(("section", waiting, is_mother), lambda: Markup(render_template(  # nosec B704  # an autoescaped Jinja template
+        "thanks/_home_section.html", waiting=waiting, is_mother=is_mother)))
 
 
 def work_cards(user) -> Markup | None:
@@ -35,4 +75,5 @@ def work_cards(user) -> Markup | None:
     if not staff and not coordinator:
         return None
     waiting = (_counts(user)[1] or 0) if staff else 0
-    return Markup(render_template("thanks/_home_cards.html", staff=staff, coordinator=coordinator, waiting=waiting))  # nosec B704  # an autoescaped Jinja template
+    return _once(("cards", staff, coordinator, waiting), lambda: Markup(render_template(  # nosec B704  # an autoescaped Jinja template
+        "thanks/_home_cards.html", staff=staff, coordinator=coordinator, waiting=waiting)))

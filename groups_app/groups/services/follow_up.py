@@ -1,9 +1,10 @@
 """A facilitator's groups and what follows her meetings: past meetings and attendance still to enter."""
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from ...accounts.models import User
@@ -72,21 +73,33 @@ def _is_missing(meeting: Meeting, now) -> bool:
             and now - timedelta(days=MISSING_DAYS) < meeting.start < now)
 
 
-def ahead_and_missing(group_ids: list[int], led_ids: list[int], per_group: int, now=None
-                      ) -> tuple[dict[int, list[Meeting]], list[Meeting]]:
-    """For her home page and her planner, in one query: the next `per_group` meetings of each of
-    `group_ids` (as `meetings.upcoming`), and the meetings of `led_ids` (groups she leads, not
-    archived) whose attendance is still to enter (as `attendance_missing`). Topics are not loaded."""
-    now = now or utcnow()
-    ahead_from = now - timedelta(hours=AHEAD_HOURS)
+@functools.cache
+def _ahead_and_missing_statement():
+    """Built once per process (every planner and group page runs it): the groups, the groups she
+    leads and the moments as parameters (`now` is never baked in)."""
+    group_ids, led_ids = bindparam("group_ids", expanding=True), bindparam("led_ids", expanding=True)
+    now, ahead_from, missing_from = bindparam("now"), bindparam("ahead_from"), bindparam("missing_from")
     ranked = (select(Meeting.id, func.row_number().over(partition_by=Meeting.group_id, order_by=Meeting.starts_at)
                      .label("n")).where(Meeting.group_id.in_(group_ids), Meeting.starts_at >= ahead_from).subquery())
-    ahead_ids = select(ranked.c.id).where(ranked.c.n <= per_group)  # only the meetings shown, not a year ahead
+    ahead_ids = select(ranked.c.id).where(ranked.c.n <= bindparam("per_group"))  # only the meetings shown
+    missing = and_(Meeting.status == SCHEDULED, Meeting.attendance_taken_at.is_(None), Meeting.starts_at < now,
+                   Meeting.starts_at > missing_from)
     # The groups are already in the session (she has just read them), so each meeting finds its own there.
-    rows = db.session.scalars(
-        select(Meeting).where(or_(Meeting.id.in_(ahead_ids), and_(Meeting.group_id.in_(led_ids), _missing(now))))
-        .order_by(Meeting.starts_at).options(lazyload(Meeting.topic), lazyload(Meeting.group))
-    ).unique().all()
+    return (select(Meeting).where(or_(Meeting.id.in_(ahead_ids), and_(Meeting.group_id.in_(led_ids), missing)))
+            .order_by(Meeting.starts_at).options(lazyload(Meeting.topic), lazyload(Meeting.group)))
+
+
+def ahead_and_missing(group_ids: list[int], led_ids: list[int], per_group: int, now=None
+                      ) -> tuple[dict[int, list[Meeting]], list[Meeting]]:
+    """For her planner and a group's page, in one query: the next `per_group` meetings of each of
+    `group_ids` (as `meetings.upcoming`), and the meetings of `led_ids` (groups she leads, not
+    archived) whose attendance is still to enter (as `attendance_missing`). Topics are not loaded.
+    (Her home page reads the same in its own statement: groups.home.my_groups.)"""
+    now = now or utcnow()
+    ahead_from = now - timedelta(hours=AHEAD_HOURS)
+    rows = db.session.scalars(_ahead_and_missing_statement(), {
+        "group_ids": list(group_ids), "led_ids": list(led_ids), "per_group": per_group, "now": now,
+        "ahead_from": ahead_from, "missing_from": now - timedelta(days=MISSING_DAYS)}).unique().all()
     ahead: dict[int, list[Meeting]] = {gid: [] for gid in group_ids}
     led, missing = set(led_ids), []
     for meeting in rows:

@@ -1,7 +1,8 @@
 """What home visits add to the shell: menu links, and on her home page her case or her work."""
 from __future__ import annotations
 
-from flask import render_template, url_for
+from flask import current_app, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -11,6 +12,7 @@ from .permissions import is_coordinator
 from .services import cases as case_service
 from .services import concerns as concern_service
 from .services import next_visit
+from .views.case_lines import mother_lines
 
 
 def menu(user) -> list[NavLink]:
@@ -36,9 +38,9 @@ def sections(user) -> Markup | None:
                                      next_at=next_visit.upcoming(case)))
     if user.has_role("volunteer"):
         if mine:
-            parts.append(render_template("visits/_home_volunteer.html", mine=mine,
-                                         weeks=case_service.weeks_without_visit, quiet=case_service.QUIET_WEEKS,
-                                         first_name=case_service.first_name, baby_age=case_service.baby_age))
+            parts.append(render_template("visits/_home_volunteer.html", mine=mother_lines(
+                (case, case.mother.name if case.mother else None, case.locality.name() if case.locality else "", done)
+                for case, done in mine)))
     if is_coordinator(user) or user.has_role("staff"):
         supervisor = None if is_coordinator(user) else user
         concerns = concern_service.open_concerns(user)
@@ -51,6 +53,13 @@ def sections(user) -> Markup | None:
 
 
 def work_cards(user) -> Markup | None:
-    if not (is_coordinator(user) or user.has_role("volunteer", "staff")):
+    """Her work cards, which depend only on her roles and language: made once per roles, language
+    and script root for the life of the app (ten addresses built and a dozen strings translated)."""
+    coordinator = is_coordinator(user)
+    if not (coordinator or user.has_role("volunteer", "staff")):
         return None
-    return Markup(render_template("visits/_home_cards.html", coordinator=is_coordinator(user)))  # nosec B704  # an autoescaped Jinja template
+    made = current_app.extensions.setdefault("visits.work_cards", {})
+    key = (coordinator, user.has_role("volunteer"), user.has_role("staff"), str(get_locale()), request.script_root)
+    if key not in made:
+        made[key] = Markup(render_template("visits/_home_cards.html", coordinator=coordinator))  # nosec B704  # an autoescaped Jinja template
+    return made[key]

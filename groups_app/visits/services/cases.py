@@ -1,24 +1,25 @@
 """Cases: who sees what of one, the weeks without a visit, changing and closing one, and the link to groups."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import g, has_request_context
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import Date, and_, func, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Date, Integer, and_, bindparam, func, or_, select
 from sqlalchemy import case as when
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from ...accounts.models import User
 from ...core import audit
 from ...core.errors import DomainError, NotAllowed
 from ...core.mail import public_url
 from ...core.notify import notify
-from ...core.sql import paginate
+from ...core.places import Locality, collation_key
 from ...core.timeutil import today
 from ...extensions import db
 from ..forms.cases import CLOSE_REASON_LABELS
@@ -40,11 +41,19 @@ def page_link(endpoint: str, **values) -> str:
     return public_url(endpoint, **values)
 
 
-def baby_age(case: Case) -> str:
-    """The baby's age, or when she is due, as a sentence in the reader's language."""
-    born, on = case.baby_birth_date, today()
+def baby_age(case: Case, on: date | None = None) -> str:
+    """The baby's age, or when she is due, as a sentence in the reader's language (a case, or a row
+    with its `baby_birth_date` and `due_date`): written once per day and language."""
+    locale = get_locale()
+    if locale is None:  # outside a request: no language to keep it under
+        return _baby_age.__wrapped__(case.baby_birth_date, case.due_date, on or today(), "")
+    return _baby_age(case.baby_birth_date, case.due_date, on or today(), str(locale))
+
+
+@functools.lru_cache(maxsize=4096)
+def _baby_age(born: date | None, due: date | None, on: date, locale: str) -> str:
     if born is None:
-        return _("Due on %(date)s.", date=format_date(case.due_date, "long")) if case.due_date else ""
+        return _("Due on %(date)s.", date=format_date(due, "long")) if due else ""
     weeks = (on - born).days // 7
     if weeks < 13:
         return ngettext("Born on %(date)s: %(num)d week old.", "Born on %(date)s: %(num)d weeks old.", max(weeks, 0),
@@ -63,8 +72,25 @@ def sees_everything(user, case: Case) -> bool:
 def case_for_page(case_id: int) -> Case | None:
     """A case for its page, with her people, her locality and her referral in one statement (not the
     volunteer's training, which the page does not show)."""
-    return db.session.scalars(_with_people(select(Case).where(Case.id == case_id)).options(
-        joinedload(Case.referral).lazyload(Referral.locality))).unique().first()
+    return db.session.scalars(_case_page_statement(), {"case_id": case_id}).unique().first()
+
+
+@functools.cache  # built once per process: building and cache-keying it cost 500 calls a request
+def _case_page_statement():
+    return _with_people(select(Case).where(Case.id == bindparam("case_id"))).options(
+        joinedload(Case.referral).lazyload(Referral.locality))
+
+
+def visits_for_page(case_id: int) -> list:
+    """The case's visits, newest first (as `visit_logs.visits_of`), as rows of the columns its page
+    shows (`visited_on`, `minutes`, `mood`, `topics`, `notes`): 20 visits as objects cost 600 calls."""
+    return db.session.execute(_visits_statement(), {"case_id": case_id}).all()
+
+
+@functools.cache
+def _visits_statement():
+    return (select(VisitLog.visited_on, VisitLog.minutes, VisitLog.mood, VisitLog.topics, VisitLog.notes)
+            .where(VisitLog.case_id == bindparam("case_id")).order_by(VisitLog.visited_on.desc(), VisitLog.id.desc()))
 
 
 def view_case(case: Case, *, by: User, keep_loaded: bool = False) -> None:
@@ -87,6 +113,7 @@ def view_case(case: Case, *, by: User, keep_loaded: bool = False) -> None:
 class Progress:
     visits: int = 0
     last_visit: date | None = None
+    quiet_weeks: int = 0  # weeks without a visit, where the page asked for them
 
 
 def progress(case_ids) -> dict[int, Progress]:
@@ -170,24 +197,33 @@ def quiet_cases(supervisor: User | None = None, limit: int = 20) -> list[tuple[C
 
     For a supervisor, the same statement also answers the menu's `supervises_any` (kept for the
     request): beside her quiet cases it reads one case of hers that is not closed, if she has one."""
+    on = today()
+    values = {"cutoff": on - timedelta(weeks=QUIET_WEEKS), "limit": limit}
+    if supervisor is None:
+        rows = db.session.execute(_quiet_statement(False), values).unique().all()
+        return [(case, weeks_without_visit(case, last_visit, on)) for case, last_visit in rows]
+    rows = db.session.execute(_quiet_statement(True), {**values, "limit": limit + 1, "supervisor_id": supervisor.id}
+                              ).unique().all()
+    _supervising()[supervisor.id] = bool(rows)
+    return [(case, weeks_without_visit(case, last_visit, on)) for case, last_visit, later in rows if later == 0][:limit]
+
+
+@functools.cache  # built once per process (two statements: everyone's, and a supervisor's)
+def _quiet_statement(of_a_supervisor: bool):
     last = _last_visit()
     since = func.coalesce(last, Case.matched_on, type_=Date)
-    is_quiet = _is_quiet(today() - timedelta(weeks=QUIET_WEEKS))
-    if supervisor is None:
+    is_quiet = _is_quiet(bindparam("cutoff", type_=Date))
+    limit = bindparam("limit", type_=Integer)
+    if not of_a_supervisor:
         chosen = select(Case.id).where(is_quiet).order_by(since, Case.id).limit(limit)
-        rows = db.session.execute(_with_people(
-            select(Case, last).where(Case.id.in_(chosen)).order_by(since, Case.id))).unique().all()
-        return [(case, weeks_without_visit(case, last_visit)) for case, last_visit in rows]
-    one_of_hers = (select(func.min(Case.id)).where(Case.supervisor_id == supervisor.id, Case.status != "closed")
+        return _with_people(select(Case, last).where(Case.id.in_(chosen)).order_by(since, Case.id))
+    supervisor_id = bindparam("supervisor_id", type_=Integer)
+    one_of_hers = (select(func.min(Case.id)).where(Case.supervisor_id == supervisor_id, Case.status != "closed")
                    .scalar_subquery())
     quiet_first = when((is_quiet, 0), else_=1)
-    chosen = (select(Case.id).where(Case.supervisor_id == supervisor.id, or_(is_quiet, Case.id == one_of_hers))
-              .order_by(quiet_first, since, Case.id).limit(limit + 1))
-    rows = db.session.execute(_with_people(
-        select(Case, last, quiet_first).where(Case.id.in_(chosen)).order_by(quiet_first, since, Case.id)
-    )).unique().all()
-    _supervising()[supervisor.id] = bool(rows)
-    return [(case, weeks_without_visit(case, last_visit)) for case, last_visit, later in rows if later == 0][:limit]
+    chosen = (select(Case.id).where(Case.supervisor_id == supervisor_id, or_(is_quiet, Case.id == one_of_hers))
+              .order_by(quiet_first, since, Case.id).limit(limit))
+    return _with_people(select(Case, last, quiet_first).where(Case.id.in_(chosen)).order_by(quiet_first, since, Case.id))
 
 
 def _volunteer_cases_query(user: User):
@@ -203,14 +239,52 @@ def volunteer_cases(user: User) -> list[tuple[Case, Progress]]:
 
 
 def volunteer_cases_page(user: User, page: int = 1, per_page: int = PER_PAGE):
-    """Her active mothers a page at a time, each with her visits so far: one query (the page carries
-    its total, and each case its visits and last visit, from the index on (case_id, visited_on)).
-    A volunteer has five at most today; the page keeps it so if that changes."""
-    pagination = paginate(_volunteer_cases_query(user).add_columns(_visits_so_far(), _last_visit()), page, per_page,
-                          rows=True)
-    mine = [(case, Progress(count, last_visit)) for case, count, last_visit in pagination.items]
-    pagination.items = [case for case, _progress in mine]
+    """Her active mothers a page at a time, each with her visits so far and the weeks without one:
+    one query (the page carries its total, and each case its visits and last visit, from the index
+    on (case_id, visited_on)). A volunteer has five at most today; the page keeps it so if that
+    changes. Each item is a row of plain columns (`id`, `mother_name`, the locality's names, ...)."""
+    pagination = _HerCasesPage(values={"user_id": user.id}, page=page, per_page=per_page, error_out=False)
+    on = today()
+    mine = [(row, Progress(row.visits, row.last_visit, weeks_without_visit(row, row.last_visit, on)))
+            for row in pagination.items]
     return pagination, mine
+
+
+def _her_active_cases():
+    return (select(Case.id).join(Volunteer, Volunteer.id == Case.volunteer_id)
+            .where(Volunteer.user_id == bindparam("user_id"), Case.status == "active"))
+
+
+@functools.cache  # built once per process, as the coordinator's list
+def _her_cases_statement():
+    return (select(Case.id, Case.status, Case.matched_on, Case.closed_on, Case.baby_birth_date, Case.due_date,
+                   Case.mother_id, _Mother.name.label("mother_name"), Case.locality_id, Locality.name_en,
+                   Locality.name_he, Locality.name_ar, Locality.name_ru, _visits_so_far().label("visits"),
+                   _last_visit().label("last_visit"), func.count().over().label("total"))
+            .join(Volunteer, Volunteer.id == Case.volunteer_id)
+            .outerjoin(_Mother, _Mother.id == Case.mother_id).outerjoin(Locality, Locality.id == Case.locality_id)
+            .where(Volunteer.user_id == bindparam("user_id"), Case.status == "active").order_by(Case.matched_on, Case.id)
+            .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
+
+
+@functools.cache
+def _her_cases_count_statement():
+    return select(func.count()).select_from(_her_active_cases().subquery())
+
+
+class _HerCasesPage(Pagination):
+    """A page of her mothers in one statement (two for a page past the end, which counts apart)."""
+
+    def _query_items(self) -> list:
+        rows = db.session.execute(_her_cases_statement(), {**self._query_args["values"], "limit": self.per_page,
+                                                           "offset": self._query_offset}).all()
+        self._counted = rows[0].total if rows else None
+        return rows
+
+    def _query_count(self) -> int:
+        if self._counted is not None:
+            return self._counted
+        return db.session.scalar(_her_cases_count_statement(), self._query_args["values"])
 
 
 def mothers_case(user: User) -> Case | None:
@@ -223,21 +297,27 @@ def mothers_case(user: User) -> Case | None:
 def home_cases(user: User) -> tuple[Case | None, list[tuple[Case, Progress]]]:
     """For her home page, in one query: her own open case (a mother; as `mothers_case`) and her
     active mothers with their visits so far (a volunteer; as `volunteer_cases`)."""
-    hers = and_(Case.mother_id == user.id, Case.status != "closed") if user.has_role("mother") else None
-    visiting = (and_(Case.volunteer_id.in_(select(Volunteer.id).where(Volunteer.user_id == user.id)),
-                     Case.status == "active") if user.has_role("volunteer") else None)
-    wanted = [condition for condition in (hers, visiting) if condition is not None]
-    if not wanted:
+    hers, visiting = user.has_role("mother"), user.has_role("volunteer")
+    if not (hers or visiting):
         return None, []
-    visits = select(func.count(VisitLog.id)).where(VisitLog.case_id == Case.id).scalar_subquery()
-    last = select(func.max(VisitLog.visited_on)).where(VisitLog.case_id == Case.id).scalar_subquery()
-    rows = db.session.execute(_with_people(
-        select(Case, visits, last).where(or_(*wanted)).order_by(Case.matched_on, Case.id)
-    )).unique().all()
-    own = [case for case, _, _ in rows if hers is not None and case.mother_id == user.id and case.status != "closed"]
-    mine = [(case, Progress(count, last_visit)) for case, count, last_visit in rows if visiting is not None
+    rows = db.session.execute(_home_cases_statement(hers, visiting), {"user_id": user.id}).unique().all()
+    own = [case for case, _, _ in rows if hers and case.mother_id == user.id and case.status != "closed"]
+    mine = [(case, Progress(count, last_visit)) for case, count, last_visit in rows if visiting
             and case.volunteer is not None and case.volunteer.user_id == user.id and case.status == "active"]
     return max(own, key=lambda case: case.opened_on, default=None), mine
+
+
+@functools.cache  # one per pair of roles, built once per process (building it cost 500 calls a request)
+def _home_cases_statement(hers: bool, visiting: bool):
+    wanted = []
+    if hers:
+        wanted.append(and_(Case.mother_id == bindparam("user_id"), Case.status != "closed"))
+    if visiting:
+        wanted.append(and_(Case.volunteer_id.in_(select(Volunteer.id).where(Volunteer.user_id == bindparam("user_id"))),
+                           Case.status == "active"))
+    visits = select(func.count(VisitLog.id)).where(VisitLog.case_id == Case.id).scalar_subquery()
+    last = select(func.max(VisitLog.visited_on)).where(VisitLog.case_id == Case.id).scalar_subquery()
+    return _with_people(select(Case, visits, last).where(or_(*wanted)).order_by(Case.matched_on, Case.id))
 
 
 def _supervising() -> dict[int, bool]:
@@ -262,49 +342,107 @@ class CaseFilters:
     volunteer_id: int | None = None
 
 
-class _CasesPage(SelectPagination):
-    """A page of cases in one statement: the page's ids are chosen on the narrow columns of `cases`
-    alone (sorted without the people joined to each row), then only those rows are read with their
-    people, their visits so far and their last visit, and the total rides beside them."""
+# The coordinator's list: its statements are built once per process (building and cache-keying a
+# select costs SQLAlchemy a few hundred calls), one for each set of filters in use, and read plain
+# columns (the page shows values, not objects: 25 cases with their people as objects cost 3,000 calls).
+_Mother, _VolunteerUser = aliased(User, name="mother"), aliased(User, name="volunteer_user")
+_FILTERS = (("status", Case.status), ("locality_id", Case.locality_id), ("volunteer_id", Case.volunteer_id))
+_ORDER = (Case.status == "closed", Case.opened_on.desc(), Case.id.desc())
+
+
+def _chosen_cases(used: tuple[str, ...]):
+    """The ids of the cases the filters in `used` let through (each value a bound parameter)."""
+    wanted = select(Case.id)
+    for name, column in _FILTERS:
+        if name in used:
+            wanted = wanted.where(column == bindparam(name))
+    return wanted
+
+
+@functools.cache
+def _cases_page_statement(used: tuple[str, ...]):
+    """A page of cases (`limit` and `offset` bound) with the total, each row's mother's and
+    volunteer's names, her visits so far and her last visit: the page's ids are chosen on the
+    narrow columns of `cases` alone (sorted without the people joined to each row), then only
+    those rows are read with their people, and the total rides beside them."""
+    wanted = _chosen_cases(used)
+    ids = wanted.order_by(*_ORDER).limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+    total = select(func.count()).select_from(wanted.subquery()).scalar_subquery()
+    return (select(Case.id, Case.status, Case.languages, Case.locality_id, Case.mother_id, Case.volunteer_id,
+                   Case.matched_on, Case.closed_on, Case.close_reason, _Mother.name.label("mother_name"),
+                   _VolunteerUser.name.label("volunteer_name"), total.label("total"),
+                   _visits_so_far().label("visits"), _last_visit().label("last_visit"))
+            .outerjoin(_Mother, _Mother.id == Case.mother_id)
+            .outerjoin(Volunteer, Volunteer.id == Case.volunteer_id)
+            .outerjoin(_VolunteerUser, _VolunteerUser.id == Volunteer.user_id)
+            .where(Case.id.in_(ids)).order_by(*_ORDER))
+
+
+@functools.cache
+def _cases_count_statement(used: tuple[str, ...]):
+    return select(func.count()).select_from(_chosen_cases(used).subquery())
+
+
+class _CasesPage(Pagination):
+    """A page of cases in one statement (two for a page past the end, which counts apart): each
+    item a row of plain columns (`id`, `status`, `mother_name`, `volunteer_name`, ...)."""
 
     def _query_items(self) -> list:
-        wanted, order = self._query_args["select"], self._query_args["order"]
-        ids = wanted.order_by(*order).limit(self.per_page).offset(self._query_offset)
-        total = select(func.count()).select_from(wanted.subquery()).scalar_subquery()
-        rows = db.session.execute(_with_people(
-            select(Case, total, _visits_so_far(), _last_visit()).where(Case.id.in_(ids)).order_by(*order)
-        )).unique().all()
-        self._counted = rows[0][1] if rows else None
-        self.progress = {case.id: Progress(count, last_visit) for case, _total, count, last_visit in rows}
-        return [case for case, *_figures in rows]
+        values = self._query_args["values"]
+        rows = db.session.execute(_cases_page_statement(tuple(values)),
+                                  {**values, "limit": self.per_page, "offset": self._query_offset}).all()
+        self._counted = rows[0].total if rows else None
+        on = today()
+        self.progress = {row.id: Progress(row.visits, row.last_visit,
+                                          weeks_without_visit(row, row.last_visit, on) if row.status == "active" else 0)
+                         for row in rows}
+        return rows
 
     def _query_count(self) -> int:
         if self._counted is not None:
             return self._counted
-        return db.session.scalar(select(func.count()).select_from(self._query_args["select"].subquery()))
+        values = self._query_args["values"]
+        return db.session.scalar(_cases_count_statement(tuple(values)), values)
 
 
 def cases_page(filters: CaseFilters, page: int = 1):
-    """The coordinator's list of cases, filtered, a page at a time, each with her visits so far: one
-    statement (two for a page past the end, which counts apart)."""
-    wanted = select(Case.id)
-    if filters.status:
-        wanted = wanted.where(Case.status == filters.status)
-    if filters.locality_id:
-        wanted = wanted.where(Case.locality_id == filters.locality_id)
-    if filters.volunteer_id:
-        wanted = wanted.where(Case.volunteer_id == filters.volunteer_id)
-    order = (Case.status == "closed", Case.opened_on.desc(), Case.id.desc())
-    pagination = _CasesPage(select=wanted, order=order, page=page, per_page=PER_PAGE, error_out=False)
+    """The coordinator's list of cases, filtered, a page at a time, each with her visits so far
+    (and, when active, the weeks without a visit): one statement (two for a page past the end)."""
+    values = {name: getattr(filters, name) for name, _column in _FILTERS if getattr(filters, name)}
+    pagination = _CasesPage(values=values, page=page, per_page=PER_PAGE, error_out=False)
     return pagination, pagination.progress
+
+
+@functools.cache
+def _volunteer_choices_statement():
+    name = select(User.name).where(User.id == Volunteer.user_id).correlate(Volunteer).scalar_subquery().label("name")
+    return select(Volunteer.id, name).order_by(name)
 
 
 def volunteer_choices() -> list[tuple[int, str]]:
     """Every volunteer's id and name, by name. Her name is looked up by key for each volunteer: as a
     join, PostgreSQL reads all the program's accounts (15,000 mothers) to find a few hundred."""
-    name = select(User.name).where(User.id == Volunteer.user_id).correlate(Volunteer).scalar_subquery().label("name")
-    rows = db.session.execute(select(Volunteer.id, name).order_by(name)).all()
-    return [(volunteer_id, volunteer_name) for volunteer_id, volunteer_name in rows]
+    return [tuple(row) for row in db.session.execute(_volunteer_choices_statement())]
+
+
+@functools.cache
+def _localities_statement():
+    return select(Locality.id, Locality.name_en, Locality.name_he, Locality.name_ar, Locality.name_ru
+                  ).order_by(Locality.name_en)
+
+
+def localities(locale: str) -> tuple[dict[int, str], tuple[tuple[int, str], ...]]:
+    """Every locality's name as the reader sees it, by id, and the (id, name) choices in her order
+    (as `core.places.locality_choices`): one statement, the names and their order made once per
+    language and set of localities."""
+    return _localities_in(tuple(db.session.execute(_localities_statement())), locale)
+
+
+@functools.lru_cache(maxsize=64)
+def _localities_in(rows: tuple, locale: str) -> tuple[dict[int, str], tuple[tuple[int, str], ...]]:
+    named = [(row.id, Locality.name(row, locale)) for row in rows]  # the model's rule, on the row's columns
+    choices = tuple(sorted(named, key=lambda choice: collation_key(choice[1], locale)))
+    return dict(named), choices
 
 
 # ---- changing and closing a case ------------------------------------------------------------------

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup, escape
 
 from ...accounts.models import User
 from ...core.errors import DomainError
@@ -13,7 +13,7 @@ from ...core.http import page_number
 from ...core.i18n import in_her_language
 from ...core.input import record_id
 from ...core.permissions import allow, ensure, owner, role
-from ...core.places import locality_choices
+from ...core.places import Locality
 from ...core.security import no_store
 from ...core.timeutil import today
 from ...extensions import db
@@ -40,6 +40,7 @@ from ..services import case_groups, matching, next_visit, visit_logs
 from ..services import cases as case_service
 from ..services import concerns as concern_service
 from ..services.referrals import SOURCE_LABELS
+from .case_lines import case_lines, links, mother_lines, options, visit_lines, week_lines
 
 COORDINATORS = role("coordinator")
 CASE_PEOPLE = owner("the case's volunteer, her supervisor and coordinators", "volunteer", "staff", "coordinator")
@@ -66,26 +67,22 @@ def cases():
     filters = case_service.CaseFilters(status, args.get("locality_id", type=record_id),
                                         args.get("volunteer_id", type=record_id))
     pagination, progress = case_service.cases_page(filters, page_number())
-    return _render("visits/cases.html", pagination=pagination, progress=progress, filters=filters,
-                   localities=_options(locality_choices(), filters.locality_id),
-                   volunteers=_options(case_service.volunteer_choices(), filters.volunteer_id),
-                   weeks=case_service.weeks_without_visit, quiet=case_service.QUIET_WEEKS)
-
-
-def _options(choices, selected: int | None) -> Markup:
-    """A filter's options in one pass: a program has hundreds of volunteers, and a template loop
-    over them cost more than the rest of the page."""
-    options = "".join(f'<option value="{value}"{" selected" if value == selected else ""}>{escape(text)}</option>'
-                      for value, text in choices)
-    return Markup(options)  # nosec B704  # every name is escaped, each value a record id
+    locality_names, locality_choices = case_service.localities(str(get_locale()))
+    return _render("visits/cases.html", pagination=pagination, filters=filters,
+                   localities=options(locality_choices, filters.locality_id), locality_names=locality_names,
+                   volunteers=options(case_service.volunteer_choices(), filters.volunteer_id),
+                   links=links("visits.case", "case_id", progress), lines=case_lines(pagination.items, progress))
 
 
 @allow(role("volunteer"))
 def my_cases():
     no_store()
     pagination, mine = case_service.volunteer_cases_page(current_user, page_number())
-    return _render("visits/my_cases.html", mine=mine, pagination=pagination, weeks=case_service.weeks_without_visit,
-                   quiet=case_service.QUIET_WEEKS)
+    locale = str(get_locale())
+    return _render("visits/my_cases.html", mine=mother_lines(
+        (row, row.mother_name if row.mother_id is not None else None,
+         Locality.name(row, locale) if row.locality_id is not None else "", done)  # the model's rule, on the row
+        for row, done in mine), pagination=pagination)
 
 
 @allow(CASE_PEOPLE)
@@ -94,7 +91,7 @@ def case(case_id: int):
     ensure(can_see_case(current_user, case), "not the case's volunteer, supervisor or a coordinator")
     no_store()
     case_service.view_case(case, by=current_user, keep_loaded=True)  # the page reads on from what is loaded
-    visits = visit_logs.visits_of(case)
+    visits = case_service.visits_for_page(case.id)
     weeks = case_service.schedule(case, visits)
     everything = case_service.sees_everything(current_user, case)
     coordinator = is_coordinator(current_user)
@@ -102,7 +99,8 @@ def case(case_id: int):
     invite = InviteForm()
     invite.group_id.choices = [(near.group.id, near.group.name) for near in groups]
     return _render(
-        "visits/case.html", case=case, visits=visits, weeks=weeks, missed=case_service.missed_weeks(weeks),
+        "visits/case.html", case=case, visits=visit_lines(visits), weeks=week_lines(weeks),
+        missed=case_service.missed_weeks(weeks),
         quiet_weeks=case_service.weeks_without_visit(case, visits[0].visited_on if visits else None),
         everything=everything, coordinator=coordinator, volunteer=is_assigned_volunteer(current_user, case),
         attendance=case_groups.group_attendance(case) if everything else None, groups=groups, invite=invite,

@@ -1,0 +1,188 @@
+"""The sentences of the home-visit case pages (the list of cases, her mothers on "My mothers" and
+her home page, a case's visits and weeks) made in Python, each once per language (and count, date
+or label), for the templates to write as they are: in Jinja, each sentence of each row cost 30 to 60
+calls (a call through the template's context, the catalog looked up, the values escaped).
+
+Translations are safe (the catalogs are ours), as a template marks them, and are filled in as a
+template fills them: every value escaped by Markup's %. The caches are keyed by the language, so a
+page in Arabic never reads a line made in Hebrew."""
+from __future__ import annotations
+
+import functools
+from typing import NamedTuple
+
+from flask import url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from ...core.i18n import in_her_language
+from ...core.timeutil import today
+from ...core.web import dateformat, language_names, listformat
+from ..forms.cases import MOOD_LABELS, TOPIC_LABELS
+from ..services import cases as case_service
+from .volunteer_views import duration
+
+
+class _CaseLine(NamedTuple):
+    """A row's sentences on the list of cases, made in Python: in the template, each sentence of
+    each of 25 rows cost 60 calls."""
+    languages: Markup
+    volunteer: Markup | None
+    visits: Markup
+    quiet: Markup | None
+
+
+def case_lines(rows, progress) -> dict[int, _CaseLine]:
+    """Each row's sentences on the list of cases, by case id (rows and Progress from `cases_page`)."""
+    locale = str(get_locale())
+    volunteer = _said(locale)["volunteer"]
+    return {row.id: _CaseLine(
+        _languages_line(row.languages, locale),
+        None if row.volunteer_name is None else volunteer % {"name": row.volunteer_name},
+        _visits_so_far(progress[row.id].visits, locale),
+        _no_visit_for(progress[row.id].quiet_weeks, locale) if progress[row.id].quiet_weeks >= case_service.QUIET_WEEKS
+        else None) for row in rows}
+
+
+@functools.lru_cache(maxsize=1024)
+def _languages_line(languages: str, locale: str) -> Markup:
+    return language_names(languages.split(","))
+
+
+@functools.lru_cache(maxsize=16)
+def _said(locale: str) -> dict[str, Markup]:
+    return {"volunteer": Markup(_("Volunteer: %(name)s")),  # nosec B704  # our catalog's texts; values escaped by %
+            "case_number": Markup(_("Case no. %(number)s"))}  # nosec B704  # likewise
+
+
+@functools.lru_cache(maxsize=1024)
+def _visits_so_far(visits: int, locale: str) -> Markup:
+    return Markup(ngettext("%(num)d visit so far.", "%(num)d visits so far.", visits))  # nosec B704  # a number
+
+
+@functools.lru_cache(maxsize=1024)
+def _no_visit_for(weeks: int, locale: str) -> Markup:
+    return Markup(ngettext("No visit for %(num)s week.", "No visit for %(num)s weeks.", weeks))  # nosec B704  # a number
+
+
+def options(choices, selected: int | None) -> Markup:
+    """A filter's options in one pass: a program has hundreds of volunteers, and a template loop
+    over them cost more than the rest of the page. Made once per list and choice."""
+    return _options_html(tuple(choices), selected)
+
+
+@functools.lru_cache(maxsize=64)
+def _options_html(choices: tuple, selected: int | None) -> Markup:
+    options = "".join(f'<option value="{value}"{" selected" if value == selected else ""}>{escape(text)}</option>'
+                      for value, text in choices)
+    return Markup(options)  # nosec B704  # every name is escaped, each value a record id
+
+
+_MARK = 918273645  # an id no row has: where it stands in an address, each row's id goes
+
+
+def links(endpoint: str, name: str, ids) -> dict[int, str]:
+    """Each id's address on `endpoint`, whose one variable part is `name`: the address is built
+    once (url_for costs 30 calls) and each row's id written into it."""
+    pattern = url_for(endpoint, **{name: _MARK})
+    return {record_id: pattern.replace(str(_MARK), str(record_id)) for record_id in ids}
+
+
+class MotherLine(NamedTuple):
+    """One of her mothers as "My mothers" and her home page show her (visits/_home_my_mothers.html)."""
+    link: str
+    log_link: str
+    name: str
+    locality: str
+    baby: str
+    last_visit: Markup
+    quiet: Markup | None  # two weeks or more without a visit
+    past_week: bool  # one week without a visit
+
+
+def mother_lines(mothers) -> list[MotherLine]:
+    """Her mothers' lines from (case or row, the mother's name or None, her locality's name,
+    Progress): the sentences made in Python, each once per language (in the template, a mother
+    cost 400 calls)."""
+    mothers = list(mothers)
+    ids = [case.id for case, *_rest in mothers]
+    pages, log_pages = links("visits.case", "case_id", ids), links("visits.log_visit", "case_id", ids)
+    locale, on = str(get_locale()), today()
+    lines = []
+    for case, name, locality, done in mothers:
+        weeks = case_service.weeks_without_visit(case, done.last_visit, on)
+        lines.append(MotherLine(
+            pages[case.id], log_pages[case.id],
+            case_service.first_name(name) if name is not None else _case_number(case.id, locale), locality,
+            case_service.baby_age(case, on), _last_visit_line(done.last_visit, locale),
+            _no_visit_for(weeks, locale) if weeks >= case_service.QUIET_WEEKS else None, weeks == 1))
+    return lines
+
+
+@functools.lru_cache(maxsize=4096)
+def _last_visit_line(day, locale: str) -> Markup:
+    if day is None:
+        return Markup(_("No visit logged yet.")) % {}  # nosec B704  # our catalog's text, "%%" written "%" as a template does
+    return Markup(_("Last visit: %(date)s.")) % {"date": dateformat(day, "long")}  # nosec B704  # our catalog's text; the date escaped by %
+
+
+def _case_number(case_id: int, locale: str) -> Markup:
+    return _said(locale)["case_number"] % {"number": case_id}
+
+
+class _VisitLine(NamedTuple):
+    day: str
+    length: str
+    mood: Markup
+    topics: Markup | None
+    notes: str
+
+
+def visit_lines(visits) -> list[_VisitLine]:
+    """A case page's visits as the sentences it shows, made in Python (in the template, a visit's
+    date, length, mood and topics cost 300 calls), each sentence once per language."""
+    locale = str(get_locale())
+    return [_VisitLine(*_visit_texts(visit.visited_on, visit.minutes, visit.mood, visit.topics, locale), visit.notes)
+            for visit in visits]
+
+
+@functools.lru_cache(maxsize=4096)
+def _visit_texts(day, minutes: int, mood: int, topics: str, locale: str) -> tuple[str, str, Markup, Markup | None]:
+    return dateformat(day, "medium"), duration(minutes), _mood_line(mood, locale), _topics_line(topics, locale)
+
+
+@functools.lru_cache(maxsize=64)
+def _mood_line(mood: int, locale: str) -> Markup:
+    return Markup(_("She seemed: %(mood)s")) % {"mood": in_her_language(MOOD_LABELS).get(mood)}  # nosec B704  # our catalog's text; the label escaped by %
+
+
+@functools.lru_cache(maxsize=1024)
+def _topics_line(topics: str, locale: str) -> Markup | None:
+    labels = in_her_language(TOPIC_LABELS)
+    names = [labels.get(topic, topic) for topic in topics.split(",") if topic]
+    if not names:
+        return None
+    return Markup(_("Talked about: %(topics)s")) % {"topics": listformat(names)}  # nosec B704  # our catalog's text; listformat escapes each name
+
+
+class _WeekLine(NamedTuple):
+    span: Markup
+    visits: Markup | None
+
+
+def week_lines(weeks) -> list[_WeekLine]:
+    """The case page's weeks (a year of them for a case near its end) as the sentences it shows."""
+    locale = str(get_locale())
+    return [_WeekLine(_week_span(week.starts, week.ends, locale), _visits_in_week(week.visits, locale) if week.visits else None)
+            for week in weeks]
+
+
+@functools.lru_cache(maxsize=4096)
+def _week_span(starts, ends, locale: str) -> Markup:
+    return Markup(_("%(start)s to %(end)s")) % {"start": dateformat(starts, "medium"), "end": dateformat(ends, "medium")}  # nosec B704  # our catalog's text; dates escaped by %
+
+
+@functools.lru_cache(maxsize=256)
+def _visits_in_week(visits: int, locale: str) -> Markup:
+    return Markup(ngettext("%(num)d visit", "%(num)d visits", visits))  # nosec B704  # a number

@@ -1,15 +1,18 @@
 """Writing, translating, reviewing and publishing leaflets; what a reader sees; the status board."""
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer, joinedload, lazyload, selectinload
 
 from ..accounts.models import User
 from ..core import audit
@@ -267,6 +270,67 @@ def version_for(leaflet: Leaflet, languages: list[str]) -> tuple[LeafletTranslat
 NOT_IN_HERS, CHOSEN = "not_in_hers", "chosen"
 
 
+class Version(NamedTuple):
+    """A published version as a reader sees it (plain columns, not objects)."""
+    language: str
+    state: str
+    number: int
+    title: str
+    body: str
+    source_number: int | None
+    published_at: datetime
+    pdf_file_id: int | None
+
+
+class Reading(NamedTuple):
+    """A leaflet's page: the version shown, what to tell her about its language, whether it is out of
+    date, and the other languages she may read it in."""
+    id: int
+    slug: str
+    shown: Version
+    notice: str | None
+    out_of_date: bool
+    others: list[Version]
+
+
+def reading(slug: str, languages: list[str], interface: str) -> Reading | None:
+    """The leaflet page's facts in one statement built once per process, with the same choices as
+    `version_for`, `language_notice` and `is_out_of_date`; None when there is no such leaflet or no
+    version to read."""
+    rows = db.session.execute(_reading_statement(), {"slug": slug}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    published = {row.language: Version(row.language, row.state, row.number, row.title, row.body, row.source_number,
+                                       row.published_at, row.pdf_file_id) for row in rows}
+    readable = {code: version for code, version in published.items() if version.state != WITHDRAWN}
+    code = next((code for code in (*languages, first.source_language, *LANGUAGES) if code in readable), None)
+    if code is None:
+        return None
+    shown = readable[code]
+    notice = None if code == interface else CHOSEN if interface in readable else NOT_IN_HERS
+    source = published.get(first.source_language)
+    out_of_date = (code != first.source_language and source is not None
+                   and (shown.source_number or 0) < source.number)
+    return Reading(first.id, first.slug, shown, notice, out_of_date,
+                   [version for other, version in readable.items() if other != code])
+
+
+@functools.cache
+def _reading_statement():
+    """A leaflet's published versions (withdrawn ones too: a withdrawn source still dates the others),
+    in the order of its language versions."""
+    leaflets, texts, revisions = Leaflet.__table__, LeafletTranslation.__table__, LeafletRevision.__table__
+    return (select(leaflets.c.id, leaflets.c.slug, leaflets.c.source_language, texts.c.language, texts.c.state,
+                   revisions.c.number, revisions.c.title, revisions.c.body, revisions.c.source_number,
+                   revisions.c.published_at, revisions.c.pdf_file_id)
+            .select_from(leaflets)
+            .join(texts, texts.c.leaflet_id == leaflets.c.id)
+            .join(revisions, revisions.c.id == texts.c.published_revision_id)
+            .where(leaflets.c.slug == bindparam("slug"))
+            .order_by(texts.c.id))
+
+
 def language_notice(leaflet: Leaflet, shown: LeafletTranslation, interface: str) -> str | None:
     """What to tell a reader whose interface is in another language than the version shown:
     NOT_IN_HERS when there is no published version in her interface language, CHOSEN when
@@ -276,21 +340,42 @@ def language_notice(leaflet: Leaflet, shown: LeafletTranslation, interface: str)
     return CHOSEN if visible(leaflet.translation(interface)) else NOT_IN_HERS
 
 
-def browse(languages: list[str], subject: str | None = None) -> list[tuple[Leaflet, LeafletTranslation, bool]]:
-    # The list shows titles: no texts (the working copy's and the published one's, a few kB each
-    # in every language) and no topics are read for it.
-    query = select(Leaflet).order_by(Leaflet.slug).options(
-        lazyload(Leaflet.topics),
-        selectinload(Leaflet.translations).options(
-            defer(LeafletTranslation.body), joinedload(LeafletTranslation.published).defer(LeafletRevision.body)))
-    result = []
-    for leaflet in db.session.scalars(query):
-        if subject and subject not in leaflet.subject_list:
+class Listed(NamedTuple):
+    """A leaflet in the reading list: the version shown, and whether it is not in her first language."""
+    slug: str
+    language: str
+    title: str
+    fallback: bool
+
+
+def browse(languages: list[str], subject: str | None = None) -> list[Listed]:
+    """Every leaflet with a version to read (on `subject`), in the first of her languages that has one,
+    else in the source language or any (as `version_for` chooses), by short name. One statement of
+    plain columns: the list shows titles only, not the texts (a few kB each in every language)."""
+    shown: list[Listed] = []
+    for _id, rows in itertools.groupby(db.session.execute(_browse_statement()), key=lambda row: row.id):
+        rows = list(rows)
+        first = rows[0]
+        if subject and subject not in first.subjects.split(","):
             continue
-        translation, fallback = version_for(leaflet, languages)
-        if translation is not None:
-            result.append((leaflet, translation, fallback))
-    return result
+        titles = {row.language: row.title for row in rows}
+        code = next((code for code in (*languages, first.source_language, *LANGUAGES) if code in titles), None)
+        if code is not None:
+            shown.append(Listed(first.slug, code, titles[code], code != languages[0]))
+    return shown
+
+
+@functools.cache
+def _browse_statement():
+    """Built once per process: each leaflet's published, not withdrawn, versions' languages and titles."""
+    leaflets, texts, revisions = Leaflet.__table__, LeafletTranslation.__table__, LeafletRevision.__table__
+    return (select(leaflets.c.id, leaflets.c.slug, leaflets.c.subjects, leaflets.c.source_language, texts.c.language,
+                   revisions.c.title)
+            .select_from(leaflets)
+            .join(texts, texts.c.leaflet_id == leaflets.c.id)
+            .join(revisions, revisions.c.id == texts.c.published_revision_id)
+            .where(texts.c.state != WITHDRAWN)
+            .order_by(leaflets.c.slug, leaflets.c.id))
 
 
 def for_topic(topic_id: int | None, languages: list[str]) -> list[tuple[Leaflet, LeafletTranslation, bool]]:

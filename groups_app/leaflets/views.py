@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.forms import submit
-from ..core.i18n import LANGUAGE_LABELS, LANGUAGES
+from ..core.i18n import LANGUAGE_LABELS, LANGUAGES, in_her_language
 from ..core.permissions import ANYONE, allow, role
 from ..extensions import db
 from ..groups.services.topics import topic_choices
@@ -42,24 +42,22 @@ def when_to_call(language: str):
 def index():
     subject = request.args.get("subject") if request.args.get("subject") in services.SUBJECTS else None
     return render_template("leaflets/index.html", items=services.browse(_reader_languages(), subject),
-                           subject=subject, subjects=services.SUBJECTS, language_names=LANGUAGE_LABELS)
+                           subject=subject, subjects=in_her_language(services.SUBJECTS),
+                           language_names=in_her_language(LANGUAGE_LABELS))
 
 
 @allow(ANYONE)
 def leaflet(slug: str):
-    item = _leaflet(slug)
     wanted = request.args.get("lang")
     languages = [wanted] if wanted in LANGUAGES else _reader_languages()
-    translation = services.version_for(item, languages)[0] or abort(404)
     interface = str(get_locale())
-    body = translation.published.body
+    page = services.reading(slug, languages, interface) or abort(404)
+    body = page.shown.body
     # The page around the leaflet is in her interface language, and so is its when-to-call box.
-    return render_template("leaflets/leaflet.html", leaflet=item, t=translation, revision=translation.published,
-                           notice=services.language_notice(item, translation, interface), interface=interface,
-                           language_names=LANGUAGE_LABELS, body=markdown.render(body),
-                           peer_note_in_text=markdown.has_peer_note(body),
-                           out_of_date=services.is_out_of_date(item, translation),
-                           others=[x for x in item.translations if services.visible(x) and x.id != translation.id],
+    return render_template("leaflets/leaflet.html", leaflet=page, t=page.shown, revision=page.shown,
+                           notice=page.notice, interface=interface, language_names=in_her_language(LANGUAGE_LABELS),
+                           body=markdown.render(body), peer_note_in_text=markdown.has_peer_note(body),
+                           out_of_date=page.out_of_date, others=page.others,
                            custom_when_to_call=when_to_call(interface))
 
 

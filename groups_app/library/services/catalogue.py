@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, exists, func, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import bindparam, case, exists, func, or_, select
 
 from ...accounts.models import User
 from ...core import audit
 from ...core.errors import DomainError
 from ...core.i18n import LANGUAGES
 from ...core.permissions import require_staff
-from ...core.sql import listed_in, paginate
 from ...extensions import db
 from ..models import Book, Copy
 from . import search as full_text
@@ -160,28 +161,72 @@ def search(words: str = "", language: str | None = None, subject: str | None = N
            available: bool = False, page: int = 1, per_page: int = 20):
     """Books with all her words (or words starting with them) in title, authors, summary or subjects,
     found by the full-text index and best first (title words count most), with filters; one page
-    at a time. Without words, by title."""
-    query = select(Book)
-    if language:
-        query = query.where(Book.language == language)
+    at a time. Without words, by title. Each item is a row of the book's id, title, authors and
+    language (what a result shows), not a Book."""
+    dialect = db.session.get_bind().dialect.name
+    wanted = full_text.query_text(words, dialect)
+    page_statement, count_statement = _search_statements(dialect, wanted is not None, bool(language), bool(subject),
+                                                         bool(group_id), available)
+    values = {"wanted": wanted, "language": language, "group_id": group_id}
     if subject:
-        query = query.where(listed_in(Book.subjects, subject))
-    if group_id or available:
-        copies = select(Copy.id).where(Copy.book_id == Book.id)
-        if group_id:
-            copies = copies.where(Copy.group_id == group_id)
-        if available:
-            copies = copies.where(Copy.status == "on_shelf")
-        query = query.where(exists(copies))
-    query = full_text.matching(query, words) if full_text.words(words) else query.order_by(Book.title, Book.id)
-    # The page's ids in order, with the match count beside them (a window count), then those books:
-    # a count beside whole rows made the database carry every match's row, summary and all, through
-    # the sort (650 of the 5,000 books for one Hebrew word), and ranking all of them is the work.
-    pagination = paginate(query.with_only_columns(Book.id, maintain_column_froms=True), page, per_page)
+        values |= {"subject": subject, "first": f"{subject},%", "last": f"%,{subject}", "inner": f"%,{subject},%"}
+    pagination = _SearchPage(page=page, per_page=per_page, error_out=False, page_statement=page_statement,
+                             count_statement=count_statement,
+                             values={k: v for k, v in values.items() if v is not None})
     if pagination.items:
-        books = {book.id: book for book in db.session.scalars(select(Book).where(Book.id.in_(pagination.items)))}
-        pagination.items = [books[book_id] for book_id in pagination.items if book_id in books]
+        found = {row.id: row for row in db.session.execute(_results_statement(), {"ids": pagination.items})}
+        pagination.items = [found[book_id] for book_id in pagination.items if book_id in found]
     return pagination
+
+
+@functools.cache
+def _search_statements(dialect: str, words: bool, language: bool, subject: bool, group: bool, available: bool):
+    """The page of matching ids (best first) with the match count beside them (a window count), and the
+    count alone for a page past the end: built once per process for each combination of filters, her
+    words and the filters' values as parameters (building and keying a select is ~120 Python calls).
+    Ids only: a count beside whole rows made the database carry every match's row, summary and all,
+    through the sort (650 of the 5,000 books for one Hebrew word), and ranking all of them is the work."""
+    books, copies = Book.__table__, Copy.__table__
+    query = select(books.c.id)
+    if language:
+        query = query.where(books.c.language == bindparam("language"))
+    if subject:  # listed_in's test, with the subject as parameters
+        query = query.where(or_(books.c.subjects == bindparam("subject"), books.c.subjects.like(bindparam("first")),
+                                books.c.subjects.like(bindparam("last")), books.c.subjects.like(bindparam("inner"))))
+    if group or available:
+        lendable = select(copies.c.id).where(copies.c.book_id == books.c.id)
+        if group:
+            lendable = lendable.where(copies.c.group_id == bindparam("group_id"))
+        if available:
+            lendable = lendable.where(copies.c.status == "on_shelf")
+        query = query.where(exists(lendable))
+    query = full_text.ranked(query, dialect, bindparam("wanted")) if words else query.order_by(books.c.title, books.c.id)
+    page = query.add_columns(func.count().over()).limit(bindparam("limit")).offset(bindparam("offset"))
+    return page, select(func.count()).select_from(query.order_by(None).subquery())
+
+
+@functools.cache
+def _results_statement():
+    books = Book.__table__
+    return select(books.c.id, books.c.title, books.c.authors, books.c.language).where(
+        books.c.id.in_(bindparam("ids", expanding=True)))
+
+
+class _SearchPage(Pagination):
+    """A page of ids from `_search_statements`: the total comes with the rows; the separate count runs
+    only for a page past the end, which has no rows to carry it."""
+
+    def _query_items(self) -> list:
+        args = self._query_args
+        rows = db.session.execute(args["page_statement"],
+                                  args["values"] | {"limit": self.per_page, "offset": self._query_offset}).all()
+        self._counted = rows[0][1] if rows else None
+        return [row[0] for row in rows]
+
+    def _query_count(self) -> int:
+        if self._counted is not None:
+            return self._counted
+        return db.session.execute(self._query_args["count_statement"], self._query_args["values"]).scalar_one()
 
 
 def has_copy(group_ids: list[int] | None = None):
@@ -203,9 +248,17 @@ def browse(page: int = 1, per_page: int = 20, *, leave_out_groups: list[int] | N
 
 def copy_counts(book_ids: list[int], group_ids: list[int] | None = None) -> dict[int, tuple[int, int]]:
     """(copies, on the shelf) per book, in all libraries or in these groups' libraries, in one query."""
-    query = (select(Copy.book_id, func.count(Copy.id), func.sum(func.cast(Copy.status == "on_shelf", db.Integer)))
-             .where(Copy.book_id.in_(book_ids), Copy.status.in_(CIRCULATING)).group_by(Copy.book_id))
-    if group_ids is not None:
-        query = query.where(Copy.group_id.in_(group_ids))
-    rows = db.session.execute(query).all()
+    values = {"books": book_ids} if group_ids is None else {"books": book_ids, "groups": group_ids}
+    rows = db.session.execute(_copy_counts_statement(group_ids is not None), values).all() if book_ids else []
     return {book_id: (0, 0) for book_id in book_ids} | {b: (n, int(s or 0)) for b, n, s in rows}
+
+
+@functools.cache
+def _copy_counts_statement(in_groups: bool):
+    """Built once per process: the books' (and groups') ids are parameters."""
+    copies = Copy.__table__
+    query = (select(copies.c.book_id, func.count(copies.c.id),
+                    func.sum(func.cast(copies.c.status == "on_shelf", db.Integer)))
+             .where(copies.c.book_id.in_(bindparam("books", expanding=True)), copies.c.status.in_(CIRCULATING))
+             .group_by(copies.c.book_id))
+    return query.where(copies.c.group_id.in_(bindparam("groups", expanding=True))) if in_groups else query

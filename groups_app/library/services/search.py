@@ -72,20 +72,28 @@ def tsquery(text: str | None) -> str | None:
 def matching(query, text: str | None):
     """`query` (a select of Book) narrowed to books with all her words, best match first; None when she
     gave no word. Title words count most (bm25 column weights; ts_rank over weighted parts)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        wanted = tsquery(text)
-        if wanted is None:
-            return None
+    dialect = db.session.get_bind().dialect.name
+    wanted = query_text(text, dialect)
+    return None if wanted is None else ranked(query, dialect, wanted)
+
+
+def query_text(text: str | None, dialect: str) -> str | None:
+    """Her words as the database's full-text query (`tsquery` on PostgreSQL, else `fts5_query`)."""
+    return tsquery(text) if dialect == "postgresql" else fts5_query(text)
+
+
+def ranked(query, dialect: str, wanted):
+    """`query` (a select from books) narrowed to the books that match `wanted`, a query text or a bound
+    parameter that will carry one (a statement built once), best match first."""
+    books = Book.__table__
+    if dialect == "postgresql":
         vector, asked = literal_column(f"books.{PG_VECTOR}"), func.to_tsquery("simple", wanted)
         rank = func.ts_rank(vector, asked)
-        return query.where(vector.op("@@")(asked)).order_by(rank.desc(), Book.title, Book.id)
-    wanted = fts5_query(text)
-    if wanted is None:
-        return None
+        return query.where(vector.op("@@")(asked)).order_by(rank.desc(), books.c.title, books.c.id)
     # bm25 ranks inside a subquery of the FTS table alone: SQLite refuses it beside the page's window
     # count. Its weights follow the index's columns: title, authors, summary, subjects (lower is better).
     fts = table(FTS_TABLE, column("rowid"))
     rank = func.bm25(literal_column(FTS_TABLE), TITLE, AUTHORS, SUMMARY, SUBJECTS)
     hits = (select(fts.c.rowid.label("book_id"), rank.label("rank"))
             .where(literal_column(FTS_TABLE).op("MATCH")(wanted)).subquery("hits"))
-    return query.join(hits, hits.c.book_id == Book.id).order_by(hits.c.rank, Book.title, Book.id)
+    return query.join(hits, hits.c.book_id == books.c.id).order_by(hits.c.rank, books.c.title, books.c.id)

@@ -272,6 +272,7 @@ def build(scale: Scale, seed: int = 13, now: datetime | None = None, starter: bo
         bulk(VisitLog, logs)
         db.session.commit()
     _move_sequences()
+    _analyze()
     return counts
 
 
@@ -297,4 +298,15 @@ def _move_sequences() -> None:
         if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement:
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # nosec B608  # table names from our own metadata, no outside input
                                     f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
+    db.session.commit()
+
+
+def _analyze() -> None:
+    """PostgreSQL plans from statistics that autovacuum gathers some time after a bulk load; a
+    program in its fifth year has had them for years. Without them, right after the build, the
+    planner guessed 40 mothers of 15,552 and looped over index probes (30 ms instead of 10–18)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    db.session.commit()
+    db.session.execute(text("ANALYZE"))
     db.session.commit()

@@ -9,6 +9,7 @@ from datetime import timedelta
 from groups_app.core.audit import AuditEvent
 from groups_app.extensions import db as _db
 from groups_app.visits.models import Concern, VisitLog
+from groups_app.visits.services import case_list
 from groups_app.visits.services import cases as case_service
 from tests.conftest import count_queries, login, make_user, today
 from tests.visits.conftest import make_case, make_volunteer
@@ -57,7 +58,7 @@ def test_the_case_page_reads_her_case_visits_and_concerns_in_five_statements_how
 
 
 def test_the_cases_list_reads_its_page_with_each_cases_visits_in_one_statement(client, db, coordinator, monkeypatch):
-    monkeypatch.setattr(case_service, "PER_PAGE", 2)
+    monkeypatch.setattr(case_list, "PER_PAGE", 2)
     volunteer = make_volunteer(max_cases=5)
     older = make_case(make_user("mother", name="Older Mother"), volunteer=volunteer,
                       matched_on=today() - timedelta(days=40))
@@ -81,7 +82,7 @@ def test_the_cases_list_reads_its_page_with_each_cases_visits_in_one_statement(c
     assert "Closed Mother" in page and "3 cases" in page and last() == first()
     past, page = _statements(client, "/visits/cases?page=5")  # past the end: no rows to carry the total
     assert "3 cases" in page and past() == first() + 1
-    pagination, progress = case_service.cases_page(case_service.CaseFilters(status="active"))
+    pagination, progress = case_list.cases_page(case_list.CaseFilters(status="active"))
     assert [c.id for c in pagination.items] == [newer.id, older.id] and pagination.total == 2
     assert (progress[older.id].visits, progress[older.id].last_visit) == (2, today() - timedelta(days=20))
     assert closed.id not in progress

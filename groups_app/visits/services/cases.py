@@ -19,7 +19,7 @@ from ...core import audit
 from ...core.errors import DomainError, NotAllowed
 from ...core.mail import public_url
 from ...core.notify import notify
-from ...core.places import Locality, collation_key
+from ...core.places import Locality
 from ...core.timeutil import today
 from ...extensions import db
 from ..forms.cases import CLOSE_REASON_LABELS
@@ -28,6 +28,7 @@ from ..permissions import is_coordinator, is_supervisor, require_case_access, re
 
 QUIET_WEEKS = 2  # this many weeks without a visit and the coordinator is alerted
 PER_PAGE = 25
+_Mother = aliased(User, name="mother")  # a case's mother, beside her volunteer's account in the lists
 
 
 def first_name(name: str | None) -> str:
@@ -333,116 +334,6 @@ def supervises_any(user: User) -> bool:
         known[user.id] = db.session.scalar(
             select(Case.id).where(Case.supervisor_id == user.id, Case.status != "closed").limit(1)) is not None
     return known[user.id]
-
-
-@dataclass
-class CaseFilters:
-    status: str | None = None
-    locality_id: int | None = None
-    volunteer_id: int | None = None
-
-
-# The coordinator's list: its statements are built once per process (building and cache-keying a
-# select costs SQLAlchemy a few hundred calls), one for each set of filters in use, and read plain
-# columns (the page shows values, not objects: 25 cases with their people as objects cost 3,000 calls).
-_Mother, _VolunteerUser = aliased(User, name="mother"), aliased(User, name="volunteer_user")
-_FILTERS = (("status", Case.status), ("locality_id", Case.locality_id), ("volunteer_id", Case.volunteer_id))
-_ORDER = (Case.status == "closed", Case.opened_on.desc(), Case.id.desc())
-
-
-def _chosen_cases(used: tuple[str, ...]):
-    """The ids of the cases the filters in `used` let through (each value a bound parameter)."""
-    wanted = select(Case.id)
-    for name, column in _FILTERS:
-        if name in used:
-            wanted = wanted.where(column == bindparam(name))
-    return wanted
-
-
-@functools.cache
-def _cases_page_statement(used: tuple[str, ...]):
-    """A page of cases (`limit` and `offset` bound) with the total, each row's mother's and
-    volunteer's names, her visits so far and her last visit: the page's ids are chosen on the
-    narrow columns of `cases` alone (sorted without the people joined to each row), then only
-    those rows are read with their people, and the total rides beside them."""
-    wanted = _chosen_cases(used)
-    ids = wanted.order_by(*_ORDER).limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
-    total = select(func.count()).select_from(wanted.subquery()).scalar_subquery()
-    return (select(Case.id, Case.status, Case.languages, Case.locality_id, Case.mother_id, Case.volunteer_id,
-                   Case.matched_on, Case.closed_on, Case.close_reason, _Mother.name.label("mother_name"),
-                   _VolunteerUser.name.label("volunteer_name"), total.label("total"),
-                   _visits_so_far().label("visits"), _last_visit().label("last_visit"))
-            .outerjoin(_Mother, _Mother.id == Case.mother_id)
-            .outerjoin(Volunteer, Volunteer.id == Case.volunteer_id)
-            .outerjoin(_VolunteerUser, _VolunteerUser.id == Volunteer.user_id)
-            .where(Case.id.in_(ids)).order_by(*_ORDER))
-
-
-@functools.cache
-def _cases_count_statement(used: tuple[str, ...]):
-    return select(func.count()).select_from(_chosen_cases(used).subquery())
-
-
-class _CasesPage(Pagination):
-    """A page of cases in one statement (two for a page past the end, which counts apart): each
-    item a row of plain columns (`id`, `status`, `mother_name`, `volunteer_name`, ...)."""
-
-    def _query_items(self) -> list:
-        values = self._query_args["values"]
-        rows = db.session.execute(_cases_page_statement(tuple(values)),
-                                  {**values, "limit": self.per_page, "offset": self._query_offset}).all()
-        self._counted = rows[0].total if rows else None
-        on = today()
-        self.progress = {row.id: Progress(row.visits, row.last_visit,
-                                          weeks_without_visit(row, row.last_visit, on) if row.status == "active" else 0)
-                         for row in rows}
-        return rows
-
-    def _query_count(self) -> int:
-        if self._counted is not None:
-            return self._counted
-        values = self._query_args["values"]
-        return db.session.scalar(_cases_count_statement(tuple(values)), values)
-
-
-def cases_page(filters: CaseFilters, page: int = 1):
-    """The coordinator's list of cases, filtered, a page at a time, each with her visits so far
-    (and, when active, the weeks without a visit): one statement (two for a page past the end)."""
-    values = {name: getattr(filters, name) for name, _column in _FILTERS if getattr(filters, name)}
-    pagination = _CasesPage(values=values, page=page, per_page=PER_PAGE, error_out=False)
-    return pagination, pagination.progress
-
-
-@functools.cache
-def _volunteer_choices_statement():
-    name = select(User.name).where(User.id == Volunteer.user_id).correlate(Volunteer).scalar_subquery().label("name")
-    return select(Volunteer.id, name).order_by(name)
-
-
-def volunteer_choices() -> list[tuple[int, str]]:
-    """Every volunteer's id and name, by name. Her name is looked up by key for each volunteer: as a
-    join, PostgreSQL reads all the program's accounts (15,000 mothers) to find a few hundred."""
-    return [tuple(row) for row in db.session.execute(_volunteer_choices_statement())]
-
-
-@functools.cache
-def _localities_statement():
-    return select(Locality.id, Locality.name_en, Locality.name_he, Locality.name_ar, Locality.name_ru
-                  ).order_by(Locality.name_en)
-
-
-def localities(locale: str) -> tuple[dict[int, str], tuple[tuple[int, str], ...]]:
-    """Every locality's name as the reader sees it, by id, and the (id, name) choices in her order
-    (as `core.places.locality_choices`): one statement, the names and their order made once per
-    language and set of localities."""
-    return _localities_in(tuple(db.session.execute(_localities_statement())), locale)
-
-
-@functools.lru_cache(maxsize=64)
-def _localities_in(rows: tuple, locale: str) -> tuple[dict[int, str], tuple[tuple[int, str], ...]]:
-    named = [(row.id, Locality.name(row, locale)) for row in rows]  # the model's rule, on the row's columns
-    choices = tuple(sorted(named, key=lambda choice: collation_key(choice[1], locale)))
-    return dict(named), choices
 
 
 # ---- changing and closing a case ------------------------------------------------------------------

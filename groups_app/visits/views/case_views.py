@@ -36,7 +36,7 @@ from ..forms.volunteers import CASE_STATUS_LABELS
 from ..models import Case, Concern, Volunteer
 from ..models.case import CASE_STATUSES
 from ..permissions import can_handle_concern, can_see_case, is_assigned_volunteer, is_coordinator
-from ..services import case_groups, matching, next_visit, visit_logs
+from ..services import case_groups, case_list, matching, next_visit, visit_logs
 from ..services import cases as case_service
 from ..services import concerns as concern_service
 from ..services.referrals import SOURCE_LABELS
@@ -64,13 +64,13 @@ def cases():
     no_store()
     args = request.args
     status = args.get("status") if args.get("status") in CASE_STATUSES else None
-    filters = case_service.CaseFilters(status, args.get("locality_id", type=record_id),
+    filters = case_list.CaseFilters(status, args.get("locality_id", type=record_id),
                                         args.get("volunteer_id", type=record_id))
-    pagination, progress = case_service.cases_page(filters, page_number())
-    locality_names, locality_choices = case_service.localities(str(get_locale()))
+    pagination, progress = case_list.cases_page(filters, page_number())
+    locality_names, locality_choices = case_list.localities(str(get_locale()))
     return _render("visits/cases.html", pagination=pagination, filters=filters,
                    localities=options(locality_choices, filters.locality_id), locality_names=locality_names,
-                   volunteers=options(case_service.volunteer_choices(), filters.volunteer_id),
+                   volunteers=options(case_list.volunteer_choices(), filters.volunteer_id),
                    links=links("visits.case", "case_id", progress), lines=case_lines(pagination.items, progress))
 
 

@@ -112,3 +112,38 @@ def test_a_cases_visits_and_weeks_follow_her_language_and_keep_her_notes_as_type
         if language == "en":
             assert page.count("Talked about:") == 1  # the visit without topics says none
         assert "She &lt;b&gt;slept&lt;/b&gt; &amp; ate" in page
+
+
+def test_the_next_visit_form_on_a_case_page_is_what_wtforms_writes(app, client):
+    """Its two fields are kept per language and day and time; the token is hers, as hidden_tag() writes it."""
+    from flask import get_template_attribute
+
+    from groups_app.visits.forms.cases import NextVisitForm
+    from groups_app.visits.services import next_visit
+
+    volunteer = make_volunteer()
+    case = make_case(make_user("mother"), volunteer=volunteer, matched_on=today() - timedelta(days=7))
+    login(client, volunteer.user)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        for language, moment in (("en", None), ("he", datetime(2030, 3, 4, 15, 30, tzinfo=UTC)),
+                                 ("en", datetime(2030, 3, 4, 15, 30, tzinfo=UTC))):
+            volunteer.user.language = language
+            case.next_visit_at = moment
+            _db.session.commit()
+            html = _page(client, f"/visits/cases/{case.id}")
+            form_html = html[html.index('class="next-visit-form"'):]
+            form_html = form_html[:form_html.index("</form>")]
+            with app.test_request_context(), force_locale(language):
+                form = NextVisitForm(formdata=None)
+                if moment:
+                    form.next_visit_day.data, form.next_visit_time.data = next_visit.local_parts(case)
+                field = get_template_attribute("_macros.html", "field")
+                expected = [str(field(form.next_visit_day)), str(field(form.next_visit_time)),
+                            re.sub(r'value="[^"]+"', 'value="TOKEN"', str(form.hidden_tag()))]
+            written = re.sub(r'(name="csrf_token" type="hidden") value="[^"]+"', r'\1 value="TOKEN"', form_html)
+            for part in expected:
+                assert part in written, part
+            assert ('value="2030-03-04"' in written) == bool(moment) and written.count('type="hidden"') == 1
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

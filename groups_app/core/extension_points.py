@@ -37,8 +37,10 @@ class ExtensionPoint:
 
 
 def same_for_a_role(contribution: Callable[..., Any]) -> Callable[..., Any]:
-    """Marks a menu contribution whose links depend only on her roles (and the language): the shell
-    then makes them once per roles and language, not on every request (core.web.menu_links)."""
+    """Marks a menu contribution, or a card of "Your work" on her home page, whose links and words
+    depend only on her roles (and the language): they are then made once per roles and language,
+    not on every request (core.web.menu_links, main.home.her_work_cards). Nothing that counts or
+    names anything of hers may be marked."""
     contribution.same_for_a_role = True  # type: ignore[attr-defined]
     return contribution
 

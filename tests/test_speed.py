@@ -182,7 +182,7 @@ def test_the_planner_marks_each_meetings_own_topic_in_the_list_it_renders_once(a
 
 
 def test_her_mothers_are_paged_in_a_fixed_number_of_statements(app, db, client):
-    from groups_app.visits.services.cases import volunteer_cases_page
+    from groups_app.visits.services.case_list import volunteer_cases_page
     from tests.visits.conftest import make_case, make_volunteer
 
     volunteer = make_volunteer(max_cases=5)

@@ -4,6 +4,7 @@ from datetime import time
 
 from groups_app.core.places import locality_choices
 from groups_app.groups.models import GroupFacilitator, Membership
+from groups_app.groups.services import directory as directory_service
 from groups_app.groups.services import groups as service
 from tests.conftest import add_members, count_queries, locality, login, make_group, make_mother, make_user
 
@@ -31,29 +32,29 @@ def test_a_directory_card_shows_her_language_time_seats_and_languages(app, db, c
 def test_the_directory_filters_by_language_as_an_item_of_the_list(app, db):
     for languages in (["ar"], ["he", "ar"], ["ar", "ru"], ["he", "ar", "ru"], ["he"], ["ru", "am"]):
         make_group(name="+".join(languages), languages=languages)
-    assert sorted(c.group.name for c in service.directory_page(language="ar").items) == ["ar", "ar+ru", "he+ar",
+    assert sorted(c.group.name for c in directory_service.directory_page(language="ar").items) == ["ar", "ar+ru", "he+ar",
                                                                                           "he+ar+ru"]
-    assert [c.group.name for c in service.directory_page(language="am").items] == ["ru+am"]
-    assert [c.group.name for c in service.directory_page(language="es").items] == []
-    assert service.directory_page(language="ar", weekday=1, locality_id=locality("Beersheba").id).total == 4
-    assert service.directory_page(language="ar", weekday=2).total == 0
+    assert [c.group.name for c in directory_service.directory_page(language="am").items] == ["ru+am"]
+    assert [c.group.name for c in directory_service.directory_page(language="es").items] == []
+    assert directory_service.directory_page(language="ar", weekday=1, locality_id=locality("Beersheba").id).total == 4
+    assert directory_service.directory_page(language="ar", weekday=2).total == 0
 
 
 def test_the_directory_statements_are_built_once_with_the_filters_as_parameters(app, db):
     make_group(name="Monday", weekday=0)
     make_group(name="Tuesday", weekday=1)
-    assert [c.group.name for c in service.directory_page(weekday=0).items] == ["Monday"]
-    assert [c.group.name for c in service.directory_page(weekday=1).items] == ["Tuesday"]
-    assert service._directory_statements(False, False, True) is service._directory_statements(False, False, True)
+    assert [c.group.name for c in directory_service.directory_page(weekday=0).items] == ["Monday"]
+    assert [c.group.name for c in directory_service.directory_page(weekday=1).items] == ["Tuesday"]
+    assert directory_service._directory_statements(False, False, True) is directory_service._directory_statements(False, False, True)
     with count_queries(db.engine) as counted:
-        page = service.directory_page(weekday=1, page=3, per_page=1)
+        page = directory_service.directory_page(weekday=1, page=3, per_page=1)
     assert page.items == [] and page.total == 1 and counted() == 2
 
 
 def test_the_locality_filter_lists_what_locality_choices_lists_in_every_language(app, db):
     with app.test_request_context():
         for language in ("he", "ar", "ru", "am", "es", "en"):
-            assert service.locality_options(language) == locality_choices(language), language
+            assert directory_service.locality_options(language) == locality_choices(language), language
 
 
 def test_a_group_page_names_its_facilitators_in_the_order_they_were_added_in_its_own_statement(app, db, client):

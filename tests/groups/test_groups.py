@@ -7,6 +7,7 @@ from groups_app.core.errors import DomainError
 from groups_app.core.mail import outbox_messages
 from groups_app.core.notify import Notice
 from groups_app.groups.models import Group, Meeting, Membership
+from groups_app.groups.services import directory as directory_service
 from groups_app.groups.services import groups as service
 from tests.conftest import add_members, deliver_mail, locality, make_group, make_mother, make_user
 
@@ -129,18 +130,18 @@ def test_directory_filters_and_counts_seats(app):
     group = make_group(name="Rahat Arabic", place="Rahat", languages=["ar"], weekday=0, capacity=3)
     make_group(name="Arad Russian", place="Arad", languages=["ru", "he"], weekday=3)
     add_members(group, make_mother(), make_mother())
-    entries = service.directory(locality_id=locality("Rahat").id)
+    entries = directory_service.directory(locality_id=locality("Rahat").id)
     assert [(e.group.name, e.seats_left) for e in entries] == [("Rahat Arabic", 1)]
-    assert [e.group.name for e in service.directory(language="ru")] == ["Arad Russian"]
-    assert [e.group.name for e in service.directory(language="he")] == ["Arad Russian"]
-    assert [e.group.name for e in service.directory(weekday=0)] == ["Rahat Arabic"]
+    assert [e.group.name for e in directory_service.directory(language="ru")] == ["Arad Russian"]
+    assert [e.group.name for e in directory_service.directory(language="he")] == ["Arad Russian"]
+    assert [e.group.name for e in directory_service.directory(weekday=0)] == ["Rahat Arabic"]
 
 
 def test_archived_groups_leave_the_directory(app, db):
     group = make_group()
     group.archived = True
     db.session.commit()
-    assert service.directory() == []
+    assert directory_service.directory() == []
 
 
 def test_home_address_only_for_members_and_facilitators(app):
@@ -176,9 +177,9 @@ def test_a_directory_page_counts_seated_members_only_and_knows_its_total(app, db
     for n in range(3):
         make_group(name=f"B Arad {n}", place="Arad")
     db.session.commit()
-    first = service.directory_page(per_page=2)
+    first = directory_service.directory_page(per_page=2)
     assert first.total == 4 and first.pages == 2
     assert [(e.group.name, e.members, e.seats_left) for e in first.items] == [("A Rahat mornings", 2, 0), ("B Arad 0", 0, 12)]
-    rahat = service.directory_page(locality_id=locality("Rahat").id)
+    rahat = directory_service.directory_page(locality_id=locality("Rahat").id)
     assert rahat.total == 1 and [e.members for e in rahat.items] == [2]
-    assert service.directory_page(page=9, per_page=2).items == []
+    assert directory_service.directory_page(page=9, per_page=2).items == []

@@ -97,7 +97,7 @@ def test_a_volunteers_mothers_come_with_their_visits_in_one_statement(client, db
     counted, page = _statements(client, "/visits/mine")
     assert counted() <= 2, counted.statements  # her session; her mothers with their visits and the total
     assert "Last visit:" in page and "No visit logged yet." in page and "No visit for 2 weeks." in page
-    _, mine = case_service.volunteer_cases_page(volunteer.user)
+    _, mine = case_list.volunteer_cases_page(volunteer.user)
     assert [(case.id, done.visits) for case, done in mine] == [(first.id, 3), (second.id, 0)]
 
 

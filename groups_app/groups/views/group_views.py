@@ -24,6 +24,7 @@ from ...core.web import clock
 from ...extensions import db
 from ..forms import WEEKDAY_NAMES, AddMemberForm, GroupForm, MeetingTimeForm, ScheduleForm
 from ..permissions import can_facilitate, can_see_home_address, remember_standing
+from ..services import directory as directory_service
 from ..services import follow_up, guests
 from ..services import groups as group_service
 from ..services import meetings as meeting_service
@@ -39,14 +40,14 @@ def _int_arg(name: str) -> int | None:
 def directory():
     language = request.args.get("language") if request.args.get("language") in LANGUAGES else None
     locale = str(get_locale() or "he")
-    pagination = group_service.directory_page(_int_arg("locality"), language, _int_arg("weekday"), page_number(),
+    pagination = directory_service.directory_page(_int_arg("locality"), language, _int_arg("weekday"), page_number(),
                                               reader=locale)
     cards = [(card, _card_when(card.group.weekday, card.group.start_time, locale), _card_badges(card.group.languages),
               _card_seats(card.group.open, card.seats_left, locale)) for card in pagination.items]
     # Each card links to /groups/<id>: the address made once, its id written after it (url_for per card was a tenth of the page)
     group_address = url_for("groups.group_page", group_id=0).removesuffix("0")
     return render_template("groups/directory.html", cards=cards, pagination=pagination, group_address=group_address,
-                           localities=group_service.locality_options(locale), weekdays=in_her_language(WEEKDAY_NAMES),
+                           localities=directory_service.locality_options(locale), weekdays=in_her_language(WEEKDAY_NAMES),
                            filters=request.args)
 
 

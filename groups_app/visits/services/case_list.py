@@ -1,5 +1,5 @@
-"""The coordinator's list of cases: filtered, a page at a time, with each row's people, visits so
-far and weeks without a visit; and its filters' choices (volunteers, localities in her language)."""
+"""Lists of cases a page at a time, as plain rows with each case's people, visits so far and weeks
+without a visit: the coordinator's (filtered, with its filters' choices) and a volunteer's mothers."""
 from __future__ import annotations
 
 import functools
@@ -10,7 +10,7 @@ from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from ...accounts.models import User
-from ...core.places import Locality, collation_key
+from ...core.places import Locality
 from ...core.timeutil import today
 from ...extensions import db
 from ..models import Case, Volunteer
@@ -107,21 +107,52 @@ def volunteer_choices() -> list[tuple[int, str]]:
     return [tuple(row) for row in db.session.execute(_volunteer_choices_statement())]
 
 
+# ---- a volunteer's mothers ------------------------------------------------------------------------
+
+def volunteer_cases_page(user: User, page: int = 1, per_page: int = PER_PAGE):
+    """Her active mothers a page at a time, each with her visits so far and the weeks without one:
+    one query (the page carries its total, and each case its visits and last visit, from the index
+    on (case_id, visited_on)). A volunteer has five at most today; the page keeps it so if that
+    changes. Each item is a row of plain columns (`id`, `mother_name`, the locality's names, ...)."""
+    pagination = _HerCasesPage(values={"user_id": user.id}, page=page, per_page=per_page, error_out=False)
+    on = today()
+    mine = [(row, Progress(row.visits, row.last_visit, weeks_without_visit(row, row.last_visit, on)))
+            for row in pagination.items]
+    return pagination, mine
+
+
+def _her_active_cases():
+    return (select(Case.id).join(Volunteer, Volunteer.id == Case.volunteer_id)
+            .where(Volunteer.user_id == bindparam("user_id"), Case.status == "active"))
+
+
+@functools.cache  # built once per process, as the coordinator's list
+def _her_cases_statement():
+    return (select(Case.id, Case.status, Case.matched_on, Case.closed_on, Case.baby_birth_date, Case.due_date,
+                   Case.mother_id, _Mother.name.label("mother_name"), Case.locality_id, Locality.name_en,
+                   Locality.name_he, Locality.name_ar, Locality.name_ru, _visits_so_far().label("visits"),
+                   _last_visit().label("last_visit"), func.count().over().label("total"))
+            .join(Volunteer, Volunteer.id == Case.volunteer_id)
+            .outerjoin(_Mother, _Mother.id == Case.mother_id).outerjoin(Locality, Locality.id == Case.locality_id)
+            .where(Volunteer.user_id == bindparam("user_id"), Case.status == "active").order_by(Case.matched_on, Case.id)
+            .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
+
+
 @functools.cache
-def _localities_statement():
-    return select(Locality.id, Locality.name_en, Locality.name_he, Locality.name_ar, Locality.name_ru
-                  ).order_by(Locality.name_en)
+def _her_cases_count_statement():
+    return select(func.count()).select_from(_her_active_cases().subquery())
 
 
-def localities(locale: str) -> tuple[dict[int, str], tuple[tuple[int, str], ...]]:
-    """Every locality's name as the reader sees it, by id, and the (id, name) choices in her order
-    (as `core.places.locality_choices`): one statement, the names and their order made once per
-    language and set of localities."""
-    return _localities_in(tuple(db.session.execute(_localities_statement())), locale)
+class _HerCasesPage(Pagination):
+    """A page of her mothers in one statement (two for a page past the end, which counts apart)."""
 
+    def _query_items(self) -> list:
+        rows = db.session.execute(_her_cases_statement(), {**self._query_args["values"], "limit": self.per_page,
+                                                           "offset": self._query_offset}).all()
+        self._counted = rows[0].total if rows else None
+        return rows
 
-@functools.lru_cache(maxsize=64)
-def _localities_in(rows: tuple, locale: str) -> tuple[dict[int, str], tuple[tuple[int, str], ...]]:
-    named = [(row.id, Locality.name(row, locale)) for row in rows]  # the model's rule, on the row's columns
-    choices = tuple(sorted(named, key=lambda choice: collation_key(choice[1], locale)))
-    return dict(named), choices
+    def _query_count(self) -> int:
+        if self._counted is not None:
+            return self._counted
+        return db.session.scalar(_her_cases_count_statement(), self._query_args["values"])

@@ -9,7 +9,6 @@ from flask import g, has_request_context
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Date, Integer, and_, bindparam, func, or_, select
 from sqlalchemy import case as when
 from sqlalchemy.orm import aliased, joinedload
@@ -19,7 +18,6 @@ from ...core import audit
 from ...core.errors import DomainError, NotAllowed
 from ...core.mail import public_url
 from ...core.notify import notify
-from ...core.places import Locality
 from ...core.timeutil import today
 from ...extensions import db
 from ..forms.cases import CLOSE_REASON_LABELS
@@ -117,19 +115,6 @@ class Progress:
     quiet_weeks: int = 0  # weeks without a visit, where the page asked for them
 
 
-def progress(case_ids) -> dict[int, Progress]:
-    """Visits so far and the last one, for many cases in one query."""
-    ids = list(case_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(VisitLog.case_id, func.count(VisitLog.id), func.max(VisitLog.visited_on))
-        .where(VisitLog.case_id.in_(ids)).group_by(VisitLog.case_id)
-    ).all()
-    found = {case_id: Progress(count, last) for case_id, count, last in rows}
-    return {case_id: found.get(case_id, Progress()) for case_id in ids}
-
-
 def weeks_without_visit(case: Case, last_visit: date | None, on: date | None = None) -> int:
     """Whole weeks since the last visit (or since the match, before the first one)."""
     if case.matched_on is None:
@@ -225,67 +210,6 @@ def _quiet_statement(of_a_supervisor: bool):
     chosen = (select(Case.id).where(Case.supervisor_id == supervisor_id, or_(is_quiet, Case.id == one_of_hers))
               .order_by(quiet_first, since, Case.id).limit(limit))
     return _with_people(select(Case, last, quiet_first).where(Case.id.in_(chosen)).order_by(quiet_first, since, Case.id))
-
-
-def _volunteer_cases_query(user: User):
-    return _with_people(select(Case).join(Volunteer, Volunteer.id == Case.volunteer_id)
-                        .where(Volunteer.user_id == user.id, Case.status == "active").order_by(Case.matched_on, Case.id))
-
-
-def volunteer_cases(user: User) -> list[tuple[Case, Progress]]:
-    """Her active mothers, each with her visits so far: two queries."""
-    cases = db.session.scalars(_volunteer_cases_query(user)).unique().all()
-    found = progress(c.id for c in cases)
-    return [(case, found[case.id]) for case in cases]
-
-
-def volunteer_cases_page(user: User, page: int = 1, per_page: int = PER_PAGE):
-    """Her active mothers a page at a time, each with her visits so far and the weeks without one:
-    one query (the page carries its total, and each case its visits and last visit, from the index
-    on (case_id, visited_on)). A volunteer has five at most today; the page keeps it so if that
-    changes. Each item is a row of plain columns (`id`, `mother_name`, the locality's names, ...)."""
-    pagination = _HerCasesPage(values={"user_id": user.id}, page=page, per_page=per_page, error_out=False)
-    on = today()
-    mine = [(row, Progress(row.visits, row.last_visit, weeks_without_visit(row, row.last_visit, on)))
-            for row in pagination.items]
-    return pagination, mine
-
-
-def _her_active_cases():
-    return (select(Case.id).join(Volunteer, Volunteer.id == Case.volunteer_id)
-            .where(Volunteer.user_id == bindparam("user_id"), Case.status == "active"))
-
-
-@functools.cache  # built once per process, as the coordinator's list
-def _her_cases_statement():
-    return (select(Case.id, Case.status, Case.matched_on, Case.closed_on, Case.baby_birth_date, Case.due_date,
-                   Case.mother_id, _Mother.name.label("mother_name"), Case.locality_id, Locality.name_en,
-                   Locality.name_he, Locality.name_ar, Locality.name_ru, _visits_so_far().label("visits"),
-                   _last_visit().label("last_visit"), func.count().over().label("total"))
-            .join(Volunteer, Volunteer.id == Case.volunteer_id)
-            .outerjoin(_Mother, _Mother.id == Case.mother_id).outerjoin(Locality, Locality.id == Case.locality_id)
-            .where(Volunteer.user_id == bindparam("user_id"), Case.status == "active").order_by(Case.matched_on, Case.id)
-            .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
-
-
-@functools.cache
-def _her_cases_count_statement():
-    return select(func.count()).select_from(_her_active_cases().subquery())
-
-
-class _HerCasesPage(Pagination):
-    """A page of her mothers in one statement (two for a page past the end, which counts apart)."""
-
-    def _query_items(self) -> list:
-        rows = db.session.execute(_her_cases_statement(), {**self._query_args["values"], "limit": self.per_page,
-                                                           "offset": self._query_offset}).all()
-        self._counted = rows[0].total if rows else None
-        return rows
-
-    def _query_count(self) -> int:
-        if self._counted is not None:
-            return self._counted
-        return db.session.scalar(_her_cases_count_statement(), self._query_args["values"])
 
 
 def mothers_case(user: User) -> Case | None:

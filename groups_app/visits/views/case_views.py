@@ -16,7 +16,7 @@ from ...core.http import page_number
 from ...core.i18n import in_her_language
 from ...core.input import record_id
 from ...core.permissions import allow, ensure, owner, role
-from ...core.places import Locality
+from ...core.places import Locality, named_localities
 from ...core.security import no_store
 from ...core.timeutil import today
 from ...extensions import db
@@ -70,7 +70,7 @@ def cases():
     filters = case_list.CaseFilters(status, args.get("locality_id", type=record_id),
                                         args.get("volunteer_id", type=record_id))
     pagination, progress = case_list.cases_page(filters, page_number())
-    locality_names, locality_choices = case_list.localities(str(get_locale()))
+    locality_names, locality_choices = named_localities()
     return _render("visits/cases.html", pagination=pagination, filters=filters,
                    localities=options(locality_choices, filters.locality_id), locality_names=locality_names,
                    volunteers=options(case_list.volunteer_choices(), filters.volunteer_id),
@@ -80,7 +80,7 @@ def cases():
 @allow(role("volunteer"))
 def my_cases():
     no_store()
-    pagination, mine = case_service.volunteer_cases_page(current_user, page_number())
+    pagination, mine = case_list.volunteer_cases_page(current_user, page_number())
     locale = str(get_locale())
     return _render("visits/my_cases.html", mine=mother_lines(
         (row, row.mother_name if row.mother_id is not None else None,

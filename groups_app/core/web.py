@@ -87,6 +87,14 @@ def _number_text(number: int, locale: str) -> str:
     return format_decimal(number, locale=locale)
 
 
+@functools.lru_cache(maxsize=64)
+def kept_select_options(options: tuple, selected) -> Markup:
+    """`select_options` kept per list and choice, for long lists of plain (value, text) pairs read
+    from the database (every group, every volunteer): the same rows give the same HTML, and a row
+    added or renamed is another key. Not for lazy labels, whose text depends on the language."""
+    return select_options(options, selected)
+
+
 def dateformat(value=None, format: str | None = None) -> str:
     """Flask-Babel's `dateformat` filter, with a calendar date (no clock, so no time zone to shift it
     into) written once per format and language: a case page shows 30 of them, each costing Babel a

@@ -19,7 +19,7 @@ from ..core.input import record_id
 from ..core.permissions import ANYONE, SIGNED_IN, allow, ensure, owner, role
 from ..core.security import no_store
 from ..core.timeutil import today
-from ..core.web import select_options
+from ..core.web import kept_select_options
 from ..extensions import db
 from ..groups.models import Group
 from ..groups.permissions import can_facilitate
@@ -48,7 +48,7 @@ def _posted_group() -> Group:
 def catalogue():
     args = request.args
     shown = dict(args=args, subjects=in_her_language(SUBJECTS),
-                 group_options=_group_options(lists.group_choices(), args.get("group")))
+                 group_options=kept_select_options(lists.group_choices(), args.get("group")))
     if not any(args.get(key, "").strip() for key in ("q", "language", "subject", "group", "available")):
         front = lists.catalogue(current_user, page_number())  # no search terms: what she can borrow first
         return render_template("library/catalogue.html", front=front, pagination=front.rest,
@@ -60,14 +60,6 @@ def catalogue():
                         bool(args.get("available")), page=page_number())
     return render_template("library/catalogue.html", front=None, pagination=pagination,
                            lines=_lines(copy_counts([b.id for b in pagination.items]), _everywhere), **shown)
-
-
-@functools.lru_cache(maxsize=32)
-def _group_options(groups: tuple, selected: str | None) -> Markup:
-    """The group filter's <option>s, kept with the groups they were made from (every open group: 300
-    in the benchmark, a dozen calls each) and the one chosen: the same groups give the same HTML, and
-    a group added, renamed or archived is another key."""
-    return select_options(groups, selected)
 
 
 # What each book's card says about its copies, per book id: written once per count and language

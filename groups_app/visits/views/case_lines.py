@@ -14,11 +14,11 @@ from typing import NamedTuple
 from flask import url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ...core.i18n import in_her_language
 from ...core.timeutil import today
-from ...core.web import dateformat, language_names, listformat
+from ...core.web import dateformat, kept_select_options, language_names, listformat
 from ..forms.cases import MOOD_LABELS, TOPIC_LABELS
 from ..services import cases as case_service
 from .volunteer_views import duration
@@ -67,16 +67,9 @@ def _no_visit_for(weeks: int, locale: str) -> Markup:
 
 
 def options(choices, selected: int | None) -> Markup:
-    """A filter's options in one pass: a program has hundreds of volunteers, and a template loop
-    over them cost more than the rest of the page. Made once per list and choice."""
-    return _options_html(tuple(choices), selected)
-
-
-@functools.lru_cache(maxsize=64)
-def _options_html(choices: tuple, selected: int | None) -> Markup:
-    options = "".join(f'<option value="{value}"{" selected" if value == selected else ""}>{escape(text)}</option>'
-                      for value, text in choices)
-    return Markup(options)  # nosec B704  # every name is escaped, each value a record id
+    """A filter's options in one pass, kept per list and choice (core.web.kept_select_options): a
+    program has hundreds of volunteers, and a template loop over them cost more than the page."""
+    return kept_select_options(tuple(choices), selected)
 
 
 _MARK = 918273645  # an id no row has: where it stands in an address, each row's id goes

@@ -1,19 +1,15 @@
 """What thanks adds to the shell: the tree in the menu, her thanks on her home page, staff's cards."""
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 from flask import current_app, g, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import bindparam, func, or_, select
 
-from ..accounts.auth import normalise_email
 from ..core.extension_points import NavLink, same_for_a_role
-from ..extensions import db
-from .models import Dedication
+from .services import reading
 
 
 @same_for_a_role
@@ -21,30 +17,11 @@ def menu(user) -> list[NavLink]:
     return [NavLink(38, _("Tree of thanks"), url_for("thanks.tree"))]
 
 
-@functools.cache
-def _home_counts_statement(by_email: bool, staff: bool):
-    """reading.home_counts, built once per process (every home page runs it), her id and email as
-    parameters: the thanks to her (reading._to_her) waiting for her answer, and for staff the
-    thanks waiting for review."""
-    user_id = bindparam("user_id")
-    to_her = Dedication.mentor_id == user_id
-    if by_email:
-        to_her = or_(to_her, Dedication.mentor_id.is_(None) & (Dedication.mentor_email == bindparam("email")))
-    answer = (select(func.count(Dedication.id))
-              .where(to_her, Dedication.consent == "waiting", Dedication.writer_id != user_id).scalar_subquery())
-    if not staff:
-        return select(answer)
-    return select(answer, select(func.count(Dedication.id)).where(Dedication.review == "waiting").scalar_subquery())
-
-
 def _counts(user) -> tuple[int, int | None]:
     """Her two counts (as reading.home_counts), asked once for the section and the card of one page."""
     known = g.get("thanks_home_counts")
     if known is None or known[0] != user.id:
-        email, staff = normalise_email(user.email), user.has_role("staff")
-        row = db.session.connection().execute(_home_counts_statement(bool(email), staff),  # two numbers: plain rows
-                                              {"user_id": user.id, "email": email}).one()
-        known = g.thanks_home_counts = (user.id, (row[0], row[1] if staff else None))
+        known = g.thanks_home_counts = (user.id, reading.home_counts(user))
     return known[1]
 
 

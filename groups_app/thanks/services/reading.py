@@ -1,11 +1,12 @@
 """What the tree, her own page, the certificate and the coordinators' counts show."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from ...accounts.auth import normalise_email
@@ -71,10 +72,15 @@ def filter_options() -> tuple[list[tuple[int, str]], list[int]]:
 
 def _to_her(user: User):
     """Hers: written to her account, or to her email address before she had one."""
-    email = normalise_email(user.email)
-    if email:
-        return or_(Dedication.mentor_id == user.id, (Dedication.mentor_id.is_(None)) & (Dedication.mentor_email == email))
-    return Dedication.mentor_id == user.id
+    return _mentor_is(user.id, normalise_email(user.email) or None)
+
+
+def _mentor_is(user_id, email=None):
+    """Written to this account, or to this email address before it had one (values, or bound
+    parameters in a statement built once)."""
+    if email is not None:
+        return or_(Dedication.mentor_id == user_id, (Dedication.mentor_id.is_(None)) & (Dedication.mentor_email == email))
+    return Dedication.mentor_id == user_id
 
 
 def received(user: User) -> list[Dedication]:
@@ -100,12 +106,21 @@ def waiting_for_answer(user: User) -> int:
 def home_counts(user: User) -> tuple[int, int | None]:
     """For her home page, in one statement: the thanks waiting for her answer, and for staff the
     thanks waiting for review (None for anyone else, who may not know it)."""
-    answer = _waiting_for_answer(user).scalar_subquery()
-    if not user.has_role("staff"):
-        return db.session.scalar(select(answer)), None
-    review = select(func.count(Dedication.id)).where(Dedication.review == "waiting").scalar_subquery()
-    row = db.session.execute(select(answer, review)).one()
-    return row[0], row[1]
+    email, staff = normalise_email(user.email), user.has_role("staff")
+    row = db.session.execute(_home_counts_statement(bool(email), staff), {"user_id": user.id, "email": email}).one()
+    return row[0], (row[1] if staff else None)
+
+
+@functools.cache
+def _home_counts_statement(by_email: bool, staff: bool):
+    """Built once per process (every home page runs it), her id and email as parameters."""
+    user_id = bindparam("user_id")
+    answer = (select(func.count(Dedication.id))
+              .where(_mentor_is(user_id, bindparam("email") if by_email else None), Dedication.consent == "waiting",
+                     Dedication.writer_id != user_id).scalar_subquery())
+    if not staff:
+        return select(answer)
+    return select(answer, select(func.count(Dedication.id)).where(Dedication.review == "waiting").scalar_subquery())
 
 
 def for_certificate(user: User, chosen: list[int]) -> list[Dedication]:

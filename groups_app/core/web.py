@@ -8,7 +8,7 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton, format_time
 from babel.lists import format_list
 from babel.numbers import format_decimal
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, render_template, request, url_for
 from flask_babel import format_date, format_number, get_locale
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
@@ -40,6 +40,23 @@ def menu_links(user) -> list:
         else:
             links.extend(contribution(user) or ())
     return sorted(links, key=lambda link: link.weight)
+
+
+_MARK = 987654321  # a value no row has: where it stands in an address, each row's value goes
+
+
+def address_parts(endpoint: str, name: str, **values) -> tuple[str, str]:
+    """url_for(endpoint, name=…, **values) as the text before and after `name`'s value, so that a
+    list links each of its rows by writing the value between them: url_for costs about 30 calls, and
+    a page links dozens of rows. For values that stand in an address as they are (ids, codes)."""
+    before, after = url_for(endpoint, **values, **{name: _MARK}).split(str(_MARK), 1)
+    return before, after
+
+
+def address_for(endpoint: str, name: str, **values):
+    """`address_parts` as a function of the value: address_for("groups.plan", "meeting_id")(12)."""
+    before, after = address_parts(endpoint, name, **values)
+    return lambda value: f"{before}{value}{after}"
 
 
 def listformat(items) -> Markup:
@@ -145,6 +162,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(monthformat, "monthformat")
     # Paper that leads back to the app: a QR code to the program's public address (never the request's Host).
     app.add_template_global(select_options, "select_options")
+    app.add_template_global(address_parts, "address_parts")
     app.add_template_global(qr_svg, "qr_svg")
     app.add_template_global(public_url, "public_url")
 

@@ -20,7 +20,7 @@ from ...core.permissions import ANYONE, allow, ensure, owner, role
 from ...core.places import locality_choices
 from ...core.security import no_store
 from ...core.timeutil import zone_choices
-from ...core.web import clock
+from ...core.web import address_parts, clock
 from ...extensions import db
 from ..forms import WEEKDAY_NAMES, AddMemberForm, GroupForm, MeetingTimeForm, ScheduleForm
 from ..permissions import can_facilitate, can_see_home_address, remember_standing
@@ -45,7 +45,7 @@ def directory():
     cards = [(card, _card_when(card.group.weekday, card.group.start_time, locale), _card_badges(card.group.languages),
               _card_seats(card.group.open, card.seats_left, locale)) for card in pagination.items]
     # Each card links to /groups/<id>: the address made once, its id written after it (url_for per card was a tenth of the page)
-    group_address = url_for("groups.group_page", group_id=0).removesuffix("0")
+    group_address = address_parts("groups.group_page", "group_id")
     return render_template("groups/directory.html", cards=cards, pagination=pagination, group_address=group_address,
                            localities=directory_service.locality_options(locale), weekdays=in_her_language(WEEKDAY_NAMES),
                            filters=request.args)
@@ -95,7 +95,7 @@ def group_page(group_id: int):
                            facilitates=facilitates, place=group.locality.name(locale),
                            when=_card_when(group.weekday, group.start_time, locale),
                            facilitators=facts.facilitators,
-                           meeting_address=url_for("groups.meeting_page", meeting_id=0).removesuffix("0"))
+                           meeting_address=address_parts("groups.meeting_page", "meeting_id"))
 
 
 @allow(owner("the group's facilitators", "facilitator", "coordinator", "admin"))

@@ -11,14 +11,13 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
-from flask import url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ...core.i18n import in_her_language
 from ...core.timeutil import today
-from ...core.web import dateformat, kept_select_options, language_names, listformat
+from ...core.web import address_for, dateformat, kept_select_options, language_names, listformat
 from ..forms.cases import MOOD_LABELS, TOPIC_LABELS
 from ..services import cases as case_service
 from .volunteer_views import duration
@@ -72,14 +71,10 @@ def options(choices, selected: int | None) -> Markup:
     return kept_select_options(tuple(choices), selected)
 
 
-_MARK = 918273645  # an id no row has: where it stands in an address, each row's id goes
-
-
 def links(endpoint: str, name: str, ids) -> dict[int, str]:
-    """Each id's address on `endpoint`, whose one variable part is `name`: the address is built
-    once (url_for costs 30 calls) and each row's id written into it."""
-    pattern = url_for(endpoint, **{name: _MARK})
-    return {record_id: pattern.replace(str(_MARK), str(record_id)) for record_id in ids}
+    """Each id's address on `endpoint`, whose one variable part is `name` (core.web.address_for)."""
+    address = address_for(endpoint, name)
+    return {record_id: address(record_id) for record_id in ids}
 
 
 class MotherLine(NamedTuple):

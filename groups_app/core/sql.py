@@ -1,13 +1,64 @@
 """Small SQL building blocks shared by features."""
 from __future__ import annotations
 
-from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import func, or_
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
+from sqlalchemy import bindparam, func, or_
 
 
 def listed_in(column, code: str):
     """True where a comma-separated column (such as "he,ar") holds `code` as one of its items."""
     return or_(column == code, column.like(f"{code},%"), column.like(f"%,{code}"), column.like(f"%,{code},%"))
+
+
+def listed_in_bound(column, name: str):
+    """`listed_in` with the code a bound parameter, for a statement built once per process: its
+    values come from `listed_in_values(name, code)`."""
+    return or_(column == bindparam(name), column.like(bindparam(f"{name}_first")),
+               column.like(bindparam(f"{name}_last")), column.like(bindparam(f"{name}_inside")))
+
+
+def listed_in_values(name: str, code: str) -> dict[str, str]:
+    return {name: code, f"{name}_first": f"{code},%", f"{name}_last": f"%,{code}", f"{name}_inside": f"%,{code},%"}
+
+
+def _rows_connection():
+    """The session's connection, for plain Core rows (the ORM's result layer costs calls per row),
+    after writing what the session holds, as the session's own execute would (autoflush)."""
+    from ..extensions import db
+
+    session = db.session()
+    session.flush()
+    return session.connection()
+
+
+class BoundPage(Pagination):
+    """A page read by statements built once per process: `statements` is (the page, with bound
+    parameters `limit` and `offset`; its total), run with `params`. With `counted`, the page's
+    statement carries the total as its last column (a window count: one statement instead of two,
+    at the price of the database carrying every matching row to count it), and the total's
+    statement runs only for a page past the end. `item`, if given, makes each row the page's item."""
+
+    def _query_items(self) -> list:
+        page, _total = self._query_args["statements"]
+        rows = _rows_connection().execute(page, {**self._query_args["params"], "limit": self.per_page,
+                                                 "offset": self._query_offset}).all()
+        self._counted = None
+        if self._query_args.get("counted"):
+            self._counted = rows[0][-1] if rows else None
+            rows = [row[:-1] for row in rows]
+        item = self._query_args.get("item")
+        return [item(row) for row in rows] if item else rows
+
+    def _query_count(self) -> int:
+        if self._counted is not None:
+            return self._counted
+        _page, total = self._query_args["statements"]
+        return _rows_connection().execute(total, self._query_args["params"]).scalar_one()
+
+
+def bound_page(statements, params: dict, page: int, per_page: int, counted: bool = False, item=None) -> BoundPage:
+    return BoundPage(statements=statements, params=params, page=page, per_page=per_page, error_out=False,
+                     counted=counted, item=item)
 
 
 class _CountedPagination(SelectPagination):

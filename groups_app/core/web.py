@@ -95,12 +95,14 @@ def numberformat(value) -> str:
     """Flask-Babel's `numberformat` filter, with a whole number written once per language (a report
     page shows a hundred counts, each a walk through Babel's number patterns); others as before."""
     if type(value) is int:
-        return _number_text(value, str(get_locale() or "he"))
+        return count_text(value, str(get_locale() or "he"))
     return format_number(value)
 
 
 @functools.lru_cache(maxsize=4096)
-def _number_text(number: int, locale: str) -> str:
+def count_text(number: int, locale: str) -> str:
+    """A whole number as `locale` writes it (what the `numberformat` filter writes), made once per
+    number and language: for pages that write their rows' counts in Python."""
     return format_decimal(number, locale=locale)
 
 

@@ -7,15 +7,17 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from sqlalchemy import ColumnElement, and_, bindparam, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from ...accounts.models import User
-from ...core.csvsafe import safe_row
-from ...core.sql import listed_in, paginate
+from ...core.csvsafe import safe_cell, safe_row
+from ...core.places import Locality
+from ...core.sql import bound_page, listed_in, listed_in_bound, listed_in_values
 from ...core.timeutil import aware, program_zone, utcnow, zone
 from ...extensions import db
 from ..models import Attendance, Group, Guest, Meeting
@@ -33,6 +35,27 @@ class GroupMonth:
     pregnant: int = 0
     breastfeeding: int = 0
     regulars: int = 0
+
+
+class ReportRow(NamedTuple):
+    """A group's line of the report as the page and the CSV write it: plain values, no objects."""
+    id: int
+    name: str
+    locality: str  # in the reader's language
+    meetings: int
+    attendances: int
+    distinct: int
+    first_time: int
+    pregnant: int
+    breastfeeding: int
+    regulars: int
+
+
+class _LocalityNames(NamedTuple):  # what Locality.name reads, from the group's row
+    name_en: str
+    name_he: str
+    name_ar: str | None
+    name_ru: str | None
 
 
 PER_PAGE = 25
@@ -53,7 +76,8 @@ def _midnight(day: date, name) -> datetime:
 
 
 def groups_query(locality_id: int | None = None, language: str | None = None):
-    """The groups the report covers, by name: the page's rows or the whole CSV."""
+    """The groups the report covers, by name, as objects (`attendance_report`; the page and the
+    CSV read plain columns from `_group_statements`, which filter the same way)."""
     query = select(Group).where(Group.archived.is_(False)).order_by(Group.name, Group.id)
     if locality_id:
         query = query.where(Group.locality_id == locality_id)
@@ -62,12 +86,61 @@ def groups_query(locality_id: int | None = None, language: str | None = None):
     return query
 
 
+# A group as the page and the CSV read it: plain columns (as objects with their localities, 25
+# groups cost the ORM about 50 calls each), its locality's names for the reader's language.
+_GROUP_COLUMNS = (Group.id, Group.name, Group.timezone, Locality.name_en, Locality.name_he, Locality.name_ar,
+                  Locality.name_ru)
+
+
+@functools.cache
+def _group_statements(by_locality: bool, by_language: bool):
+    """The report's groups for each combination of filters, built once per process (the filters'
+    values, a page's limit and offset are bound parameters): a page with its total as a window
+    count beside the rows, the total alone (for a page past the end, which has no rows to carry
+    it), and the CSV's rounds. Building them on every request cost a page a few hundred calls."""
+    conditions = [Group.archived.is_(False)]
+    if by_locality:
+        conditions.append(Group.locality_id == bindparam("locality_id"))
+    if by_language:
+        conditions.append(listed_in_bound(Group.languages, "language"))
+    groups = (select(*_GROUP_COLUMNS).join(Locality, Locality.id == Group.locality_id).where(*conditions)
+              .order_by(Group.name, Group.id))
+    limit, offset = bindparam("limit"), bindparam("offset")
+    return (groups.add_columns(func.count().over()).limit(limit).offset(offset),
+            select(func.count()).select_from(Group).where(*conditions), groups.limit(limit).offset(offset))
+
+
+def _group_filters(locality_id: int | None, language: str | None) -> tuple[tuple, dict]:
+    """The statements for these filters and their values."""
+    params: dict = {}
+    if locality_id:
+        params["locality_id"] = locality_id
+    if language:
+        params.update(listed_in_values("language", language))
+    return _group_statements(bool(locality_id), bool(language)), params
+
+
 def report_page(month: date, locality_id: int | None = None, language: str | None = None, page: int = 1,
                 per_page: int = PER_PAGE, now: datetime | None = None):
-    """One page of groups with their figures for the month: `.items` are GroupMonth rows."""
-    pagination = paginate(groups_query(locality_id, language), page, per_page)
-    pagination.items = figures(list(pagination.items), month, now)
+    """One page of groups with their figures for the month: `.items` are ReportRow tuples."""
+    statements, params = _group_filters(locality_id, language)
+    # The total as a window count beside the rows (core.sql.BoundPage): one statement for both
+    pagination = bound_page(statements[:2], params, page, per_page, counted=True)
+    pagination.items = _report_rows(pagination.items, month, now)
     return pagination
+
+
+def _report_rows(groups, month: date, now: datetime | None) -> list[ReportRow]:
+    """Each group's (id, name, zone, locality's names) with its figures, as the report's rows."""
+    counts = _counts({group[0]: group[2] for group in groups}, month, now)
+    locale = str(get_locale() or "en")
+    return [ReportRow(group_id, name, _locality_name(_LocalityNames(*names), locale), *counts[group_id])
+            for group_id, name, _zone, *names in groups]
+
+
+@functools.lru_cache(maxsize=1024)
+def _locality_name(names: _LocalityNames, locale: str) -> str:
+    return Locality.name(names, locale)  # the model's rule, on the row's columns
 
 
 def attendance_report(month: date, locality_id: int | None = None, language: str | None = None,
@@ -154,42 +227,52 @@ def figures(groups: list[Group], month: date, now: datetime | None = None) -> li
     reading only the month's and the last six meetings' rows through indexes; Python sees one row
     per mother who came that month. A month is the group's own calendar month.
     """
-    if not groups:
-        return []
+    counts = _counts({group.id: group.timezone for group in groups}, month, now)
+    return [GroupMonth(group, *counts[group.id]) for group in groups]
+
+
+def _counts(zone_of: dict[int, str], month: date, now: datetime | None) -> dict[int, list[int]]:
+    """`figures` for groups given as {id: time zone}: per group id, [meetings, attendances, distinct,
+    first-timers, pregnant, breastfeeding, regulars]. The rows are read at once (`all()`), and the
+    day each mother first came this month is made once per meeting start and zone, not per mother."""
+    if not zone_of:
+        return {}
     first, following = _month_bounds(month)
     cutoff = min(now or utcnow(), _midnight(following, program_zone()))  # as of the month's end
-    report = {g.id: GroupMonth(g) for g in groups}
+    counts = {group_id: [0, 0, 0, 0, 0, 0, 0] for group_id in zone_of}
     zones: dict[str, list[int]] = {}
-    for group in groups:
-        zones.setdefault(group.timezone, []).append(group.id)
+    for group_id, name in zone_of.items():
+        zones.setdefault(name, []).append(group_id)
     params: dict = {}
     if len(zones) == 1:
         (name,) = zones
         people_statement, counts_statement = _one_clock_statements()
-        params = {"group_ids": list(report), "cutoff": cutoff, "month_start": _midnight(first, name),
+        params = {"group_ids": list(counts), "cutoff": cutoff, "month_start": _midnight(first, name),
                   "month_end": _midnight(following, name)}
     else:
-        people_statement, counts_statement = _statements(list(report), cutoff, _in_zones(
+        people_statement, counts_statement = _statements(list(counts), cutoff, _in_zones(
             zones, Meeting.group_id, lambda name: and_(Meeting.starts_at >= _midnight(first, name),
                                                        Meeting.starts_at < _midnight(following, name))))
 
-    for group_id, user_id, times, first_at, due, born, stage, returning in db.session.execute(people_statement, params):
-        entry = report[group_id]
-        entry.attendances += times
-        entry.distinct += 1
-        entry.first_time += 0 if returning else 1
-        day = local(aware(first_at), entry.group.timezone).date()
-        is_pregnant = stage == "pregnant" or bool(user_id and due is not None and due >= day and (born is None or born > day))
-        is_feeding = stage == "breastfeeding" or bool(user_id and born is not None and born <= day)
-        entry.pregnant += 1 if is_pregnant else 0
-        entry.breastfeeding += 1 if is_feeding and not is_pregnant else 0
+    days: dict[tuple, date] = {}
+    for group_id, user_id, times, first_at, due, born, stage, returning in db.session.execute(people_statement, params).all():
+        entry = counts[group_id]
+        entry[1] += times
+        entry[2] += 1
+        if not returning:
+            entry[3] += 1
+        key = (first_at, zone_of[group_id])
+        day = days.get(key)
+        if day is None:
+            day = days[key] = local(aware(first_at), key[1]).date()
+        if stage == "pregnant" or (user_id and due is not None and due >= day and (born is None or born > day)):
+            entry[4] += 1
+        elif stage == "breastfeeding" or (user_id and born is not None and born <= day):
+            entry[5] += 1  # breastfeeding and not pregnant
 
-    for group_id, kind, n in db.session.execute(counts_statement, params):
-        if kind == _MEETINGS:
-            report[group_id].meetings = n
-        else:
-            report[group_id].regulars = n
-    return list(report.values())
+    for group_id, kind, n in db.session.execute(counts_statement, params).all():
+        counts[group_id][0 if kind == _MEETINGS else 6] = n
+    return counts
 
 
 CSV_COLUMNS = (
@@ -198,9 +281,10 @@ CSV_COLUMNS = (
 )
 
 
-def _csv_line(values) -> bytes:
+def _csv_lines(rows) -> bytes:
+    """Rows as CSV text in one write: the csv module's own quoting and line ends."""
     out = io.StringIO()
-    csv.writer(out).writerow(safe_row(values))  # a group named "=HYPERLINK(...)" stays a name
+    csv.writer(out).writerows(rows)
     return out.getvalue().encode("utf-8")
 
 
@@ -209,14 +293,14 @@ def csv_chunks(month: date, locality_id: int | None = None, language: str | None
     """The CSV a few lines at a time, `chunk` groups per round of statements, so that the first
     bytes leave at once and memory stays flat however many groups there are. UTF-8 with a
     byte-order mark, so that spreadsheet programs read Hebrew, Arabic and Amharic right."""
-    yield "\ufeff".encode() + _csv_line([str(c) for c in CSV_COLUMNS])
-    query = groups_query(locality_id, language)
+    yield "\ufeff".encode() + _csv_lines([safe_row([str(c) for c in CSV_COLUMNS])])
+    (_page, _total, rounds), params = _group_filters(locality_id, language)
     offset = 0
     while True:  # one group more than the chunk says whether another round follows, without asking again
-        groups = list(db.session.scalars(query.limit(chunk + 1).offset(offset)).unique())
-        yield b"".join(_csv_line([e.group.name, e.group.locality.name(), e.meetings, e.attendances, e.distinct,
-                                   e.first_time, e.pregnant, e.breastfeeding, e.regulars])
-                       for e in figures(groups[:chunk], month, now))
+        groups = db.session.connection().execute(rounds, {**params, "limit": chunk + 1, "offset": offset}).all()
+        # A group named "=HYPERLINK(...)" stays a name; the counts are numbers the app computed.
+        yield _csv_lines([(safe_cell(row.name), safe_cell(row.locality), *row[3:])
+                          for row in _report_rows(groups[:chunk], month, now)])
         if len(groups) <= chunk:
             return
         offset += chunk

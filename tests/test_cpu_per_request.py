@@ -94,11 +94,27 @@ def test_the_templates_gettext_writes_what_jinjas_own_wrappers_write(app, lang):
         catalog = get_translations()
         stock.install_gettext_callables(catalog.ugettext, catalog.ungettext, newstyle=True,
                                         pgettext=catalog.upgettext, npgettext=catalog.unpgettext)
-        for source in TEMPLATES:
+        for source in TEMPLATES * 2:  # the second time, strings without variables come from the kept Markup
             ours = app.jinja_env.from_string(source).render()
             assert ours == stock.from_string(source).render(), source
         assert app.jinja_env.from_string(TEMPLATES[1]).render() == "&lt;b&gt;Dina&lt;/b&gt; is here" or lang != "en"
         assert app.jinja_env.from_string(TEMPLATES[2]).render() == "100% sure" or lang != "en"
+
+
+def test_a_kept_template_string_follows_the_request_language_and_a_text_templates_escaping(app):
+    """Strings without variables are kept per catalog: a page in Hebrew after one in English gets
+    Hebrew, and a text template (mail, no autoescape) still gets the plain text, not the Markup."""
+    written = {}
+    for lang in ["en", "he", "en", "ar", "he"]:  # each request in an app context of its own, as served
+        with app.app_context(), app.test_request_context(headers={"Accept-Language": lang}):
+            written.setdefault(lang, set()).add(app.jinja_env.from_string('{{ _("Sign out") }}').render())
+            with force_locale("en"):
+                assert app.jinja_env.from_string('{{ _("Sign out") }}').render() == "Sign out"
+            plain = Environment(extensions=["jinja2.ext.i18n"], autoescape=False)
+            plain.globals.update(_=app.jinja_env.globals["_"])
+            assert plain.from_string('{{ _("100%% sure") }}').render() == _("100%% sure") % {}
+    assert {lang: len(texts) for lang, texts in written.items()} == {"en": 1, "he": 1, "ar": 1}
+    assert written["en"] == {"Sign out"} and written["he"] != written["en"] and written["ar"] != written["he"]
 
 
 def test_a_dates_text_and_a_visits_length_follow_her_language(app):

@@ -101,7 +101,18 @@ def install_request_cached_catalogs(app, babel) -> None:
     # odd names are Jinja's too: a template may pass `num=` or `context=` of its own.
     @pass_context
     def gettext(__context, __string, **variables):
-        text = catalog().ugettext(__string)
+        translations = catalog()
+        if not variables and __context.eval_ctx.autoescape:
+            # A string without variables (most of a page's) is the same Markup every time in this
+            # catalog: kept on the catalog object, which lives as long as the catalog does
+            kept = translations.__dict__.get("groups_app_markup")
+            if kept is None:
+                kept = translations.__dict__.setdefault("groups_app_markup", {})
+            text = kept.get(__string)
+            if text is None:
+                text = kept[__string] = Markup(translations.ugettext(__string)) % variables  # nosec B704  # as below
+            return text
+        text = translations.ugettext(__string)
         return (Markup(text) if __context.eval_ctx.autoescape else text) % variables  # nosec B704  # our catalog's text, marked safe as Jinja's own gettext does; the variables are escaped by %
 
     @pass_context

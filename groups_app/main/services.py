@@ -1,4 +1,9 @@
-"""Figures for the coordinator's overview: counts only, never a mother's details."""
+"""Figures for the coordinator's overview: counts only, never a mother's details.
+
+The counts are kept by each process for the version of the facts they count (`data_versions`,
+changed by triggers in the same transaction as any counted fact: migration 0018) and the program's
+today, so a coordinator opening the page again runs one cheap statement, however many mothers.
+"""
 from __future__ import annotations
 
 import functools
@@ -6,14 +11,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from babel.numbers import format_decimal
-from sqlalchemy import and_, bindparam, case, func, select
+from flask import current_app
+from sqlalchemy import and_, bindparam, case, func, literal, null, select, union_all
 
 from ..accounts.models import User, UserRole
 from ..core.i18n import LANGUAGE_LABELS
 from ..core.places import Locality
 from ..core.timeutil import today as today_in
+from ..core.web import count_text
 from ..extensions import db
+from .models import OVERVIEW, DataVersion
+
+_KEPT = "main.program_overview"  # app.extensions: (version, today, ProgramOverview), the last counted
 
 
 class LocalityNames(NamedTuple):
@@ -26,8 +35,10 @@ class LocalityNames(NamedTuple):
     name_ru: str | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProgramOverview:
+    """Shared by the requests of a process while its version holds: never changed once made."""
+
     people_by_role: dict[str, int]
     mothers_by_language: dict[str, int]
     mothers_by_locality: list[tuple[LocalityNames | None, int]]  # None: no locality given
@@ -36,12 +47,21 @@ class ProgramOverview:
     first_time: int
 
 
+CHANGED_HERE = "groups_app.overview_changed"  # PostgreSQL: set in a transaction that changed a counted fact (0018)
+
+
 @functools.cache
-def _statements():
-    """The overview's two statements, built once per process (SQLAlchemy spends a hundred calls or
-    more building and cache-keying a select): `today` is a bound parameter, never baked in, so a
-    statement made on one day still counts right on the next."""
-    by_role = select(UserRole.role, func.count()).group_by(UserRole.role)
+def _statements(postgresql: bool = False):
+    """The overview's version, and everything it shows in one statement, built once per process
+    (SQLAlchemy spends a hundred calls or more building and cache-keying a select): `today` is a
+    bound parameter, never baked in, so a statement made on one day still counts right on the next.
+    One statement reads the version beside the counts from one snapshot of the database (PostgreSQL
+    gives each statement its own), so the version it returns is the version of those counts, even
+    when a change is committed while it runs. Rows: ("m", language, locality, n, expecting, baby,
+    first, names...) per language and locality; ("r", role, None, n, ...) per role; ("v", "y" on
+    PostgreSQL when this transaction changed a counted fact, n=the version) when the version row is
+    there."""
+    version = select(DataVersion.n).where(DataVersion.name == OVERVIEW)
     grouped = (
         select(
             User.language, User.locality_id, func.count().label("n"),
@@ -52,33 +72,61 @@ def _statements():
         .where(User.active.is_(True)).group_by(User.language, User.locality_id)
     ).subquery()
     # Each group of mothers with its locality's names: joined after counting, so once per group, not per mother
-    mothers = (select(grouped, Locality.name_en, Locality.name_he, Locality.name_ar, Locality.name_ru)
+    mothers = (select(literal("m").label("kind"), grouped, Locality.name_en, Locality.name_he, Locality.name_ar,
+                      Locality.name_ru)
                .select_from(grouped.outerjoin(Locality, Locality.id == grouped.c.locality_id)))
-    return by_role, mothers
+    by_role = select(literal("r"), UserRole.role, null(), func.count(), *[null()] * 7).group_by(UserRole.role)
+    changed_here = func.current_setting(CHANGED_HERE, True) if postgresql else null()
+    versions = select(literal("v"), changed_here, null(), DataVersion.n, *[null()] * 7).where(DataVersion.name == OVERVIEW)
+    return version, union_all(mothers, by_role, versions)
 
 
 def program_overview(today: date | None = None) -> ProgramOverview:
-    """Two queries whatever the number of people: roles (counted from an index), and one pass over
-    the active mothers (grouped by language and locality, with the stage sums beside, read from an
-    index of users in that order), each group with its locality's names."""
+    """The overview as of `today` (the program's by default). Kept by this process for the version
+    it was counted at and the day (who is pregnant depends on the day): when both still hold, one
+    statement (the version) answers; otherwise a second one counts, whatever the number of people
+    (roles from an index; one pass over the active mothers, grouped by language and locality with the
+    stage sums, from an index of users in that order; each group's locality names), and its version
+    comes in the same statement. A session's own changes, flushed and not yet committed, are counted:
+    on SQLite the triggers changed the version in its transaction (a version never seen again if it
+    rolls back: each is a fresh random number); on PostgreSQL they change it once per transaction,
+    so counts made in a transaction that changed a counted fact are not kept at all."""
     today = today or today_in()  # the program's calendar: it belongs to no one group
-    by_role_statement, mothers_statement = _statements()
     # Plain Core rows through the session's connection: the ORM's result layer costs a few calls a row,
-    # and the mothers' statement gives a row per language and locality (a few hundred)
+    # and the counts come as a row per language and locality (a few hundred)
     session = db.session()
-    session.flush()  # as the session's own execute would
+    session.flush()  # as the session's own execute would (and the triggers see her pending changes)
     connection = session.connection()
-    by_role = dict(connection.execute(by_role_statement).all())
+    version_statement, counts_statement = _statements(connection.dialect.name == "postgresql")
+    version = connection.execute(version_statement).scalar()
+    kept = current_app.extensions.get(_KEPT)  # one slot, replaced whole: safe for the threads of a process
+    if kept is not None and version is not None and (version, today) == kept[:2]:
+        return kept[2]
+    overview, version = _counted(connection.execute(counts_statement, {"today": today}))
+    if version is not None:  # None: no version row (emptied by hand) or changed in this transaction
+        current_app.extensions[_KEPT] = (version, today, overview)
+    return overview
+
+
+def _counted(rows) -> tuple[ProgramOverview, int | None]:
+    """The overview from the counting statement's rows, and the version they were counted at."""
+    by_role: dict[str, int] = {}
     by_language: dict[str, int] = {}
     by_locality: dict[int | None, int] = {}
     named: dict[int, LocalityNames] = {}
     pregnant = with_baby = first_time = 0
-    for language, locality_id, n, expecting, baby, first, *names in connection.execute(mothers_statement, {"today": today}):
-        by_language[language] = by_language.get(language, 0) + n
-        by_locality[locality_id] = by_locality.get(locality_id, 0) + n
-        pregnant, with_baby, first_time = pregnant + (expecting or 0), with_baby + (baby or 0), first_time + (first or 0)
-        if locality_id is not None and locality_id not in named and names[0] is not None:
-            named[locality_id] = LocalityNames(locality_id, *names)
+    version = None
+    for kind, key, locality_id, n, expecting, baby, first, *names in rows:
+        if kind == "r":
+            by_role[key] = n
+        elif kind == "v":
+            version = n if key != "y" else None  # PostgreSQL's triggers change the version once per transaction
+        else:
+            by_language[key] = by_language.get(key, 0) + n
+            by_locality[locality_id] = by_locality.get(locality_id, 0) + n
+            pregnant, with_baby, first_time = pregnant + (expecting or 0), with_baby + (baby or 0), first_time + (first or 0)
+            if locality_id is not None and locality_id not in named and names[0] is not None:
+                named[locality_id] = LocalityNames(locality_id, *names)
     return ProgramOverview(
         people_by_role=by_role,
         mothers_by_language=by_language,
@@ -86,14 +134,7 @@ def program_overview(today: date | None = None) -> ProgramOverview:
         pregnant=pregnant,
         with_baby=with_baby,
         first_time=first_time,
-    )
-
-
-@functools.lru_cache(maxsize=4096)
-def count_text(number: int, locale: str) -> str:
-    """A count as the reader's language writes it (what the `numberformat` filter writes), made once
-    per number and language: the overview shows fifty of them."""
-    return format_decimal(number, locale=locale)
+    ), version
 
 
 def overview_rows(overview: ProgramOverview, locale: str, role_labels: dict[str, str]) -> dict[str, list[tuple]]:

@@ -1,0 +1,24 @@
+"""Versions of data that pages keep computed between requests: one row per kind of figure."""
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+OVERVIEW = "overview"  # the program overview's counts (main.services.program_overview)
+
+
+class DataVersion(db.Model):
+    """A name and a value that changes whenever the facts behind that name change.
+
+    The rows are written by database triggers only (migration 0018), never by the app: every write
+    path (the ORM, Core updates, bulk loads, erasure jobs) changes them in the same transaction as
+    the facts. The value is a fresh random 64-bit number each time, not a counter: a counter would
+    come back to the same number after a rolled-back change, a restored backup or an emptied table,
+    and a process could then take counts it kept for that number as today's."""
+
+    __tablename__ = "data_versions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger)

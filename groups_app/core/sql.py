@@ -1,6 +1,8 @@
 """Small SQL building blocks shared by features."""
 from __future__ import annotations
 
+import unicodedata
+
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import bindparam, func, or_
 
@@ -19,6 +21,27 @@ def listed_in_bound(column, name: str):
 
 def listed_in_values(name: str, code: str) -> dict[str, str]:
     return {name: code, f"{name}_first": f"{code},%", f"{name}_last": f"%,{code}", f"{name}_inside": f"%,{code},%"}
+
+
+LIKE_ESCAPE = "/"  # not a backslash, which PostgreSQL and SQLite read differently inside a literal
+
+
+def contains_pattern(text: str | None, longest: int) -> str | None:
+    """What she typed as a LIKE pattern for "contains it", to compare with `lower(column)` (Python's
+    lower on SQLite, see core's connection setup; PostgreSQL's in its UTF-8 locale): lower case, NFC,
+    her % and _ (and the escape character) matched as themselves, cut at the column's `longest`
+    (longer text can match nothing); None when she typed nothing."""
+    text = unicodedata.normalize("NFC", (text or "").strip())[:longest].lower()
+    if not text:
+        return None
+    for char in (LIKE_ESCAPE, "%", "_"):
+        text = text.replace(char, LIKE_ESCAPE + char)
+    return f"%{text}%"
+
+
+def contains(column, name: str):
+    """True where `column`, lower-cased, contains the bound pattern `name` (from `contains_pattern`)."""
+    return func.lower(column).like(bindparam(name), escape=LIKE_ESCAPE)
 
 
 def _rows_connection():

@@ -19,7 +19,6 @@ from ..core.input import record_id
 from ..core.permissions import ANYONE, SIGNED_IN, allow, ensure, owner, role
 from ..core.security import no_store
 from ..core.timeutil import today
-from ..core.web import kept_select_options
 from ..extensions import db
 from ..groups.models import Group
 from ..groups.permissions import can_facilitate
@@ -47,17 +46,19 @@ def _posted_group() -> Group:
 @allow(ANYONE)
 def catalogue():
     args = request.args
-    shown = dict(args=args, subjects=in_her_language(SUBJECTS),
-                 group_options=kept_select_options(lists.group_choices(), args.get("group")))
-    if not any(args.get(key, "").strip() for key in ("q", "language", "subject", "group", "available")):
-        front = lists.catalogue(current_user, page_number())  # no search terms: what she can borrow first
+    group_id, group_name = args.get("group", type=record_id), args.get("group_name", "").strip()
+    # Her groups in the drop-down (and a group an old link names); any other group she finds by its name.
+    groups = lists.filter_groups(current_user, group_id)
+    shown = dict(args=args, subjects=in_her_language(SUBJECTS), group_options=[(g.id, g.name) for g in groups],
+                 group_name=group_name)
+    if not any(args.get(key, "").strip() for key in ("q", "language", "subject", "group", "group_name", "available")):
+        front = lists.catalogue(current_user, page_number(), groups=[g for g in groups if g.borrows])
         return render_template("library/catalogue.html", front=front, pagination=front.rest,
                                lines=_lines(front.counts, _everywhere), her_lines=_lines(front.her_counts, _at_hers),
-                               **shown)
-    group_id = args.get("group", type=record_id)
+                               **shown)  # no search terms: what she can borrow first
     pagination = search(args.get("q", ""), args.get("language") if args.get("language") in LANGUAGES else None,
                         args.get("subject") if args.get("subject") in SUBJECTS else None, group_id,
-                        bool(args.get("available")), page=page_number())
+                        bool(args.get("available")), page=page_number(), group_name=group_name)
     return render_template("library/catalogue.html", front=None, pagination=pagination,
                            lines=_lines(copy_counts([b.id for b in pagination.items]), _everywhere), **shown)
 

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, case, select
+from sqlalchemy import and_, bindparam, case, or_, select
 
 from ...accounts.models import User
 from ...core.timeutil import aware, utcnow, zone
 from ...extensions import db
-from ...groups.models import Group
+from ...groups.models import Group, GroupFacilitator, Membership
 from ...groups.services.follow_up import led_groups
 from ..models import Book, Copy, Hold, Loan
 from .catalogue import CIRCULATING, browse, copy_counts, has_copy
@@ -22,6 +22,13 @@ ACTIVE_HOLD = ("waiting", "paused", "ready")
 AT_HER_LIBRARIES = 40  # at most this many on the first page; the group filter shows them all
 
 
+class GroupChoice(NamedTuple):
+    """A group in the catalogue's group filter."""
+    id: int
+    name: str
+    borrows: bool  # an open group she is a member of: she may borrow at its library (borrower_groups' rule)
+
+
 @dataclass
 class Catalogue:
     """The catalogue without search terms. For a member of groups: first the books her groups'
@@ -29,15 +36,17 @@ class Catalogue:
     library can lend first, paged."""
     rest: object  # a Flask-SQLAlchemy Pagination of Book
     counts: dict[int, tuple[int, int]]  # (copies, on the shelf) in every library, for `rest`
-    her_groups: list[Group] = field(default_factory=list)
+    her_groups: list = field(default_factory=list)  # Group or GroupChoice: each with its id and name
     at_her_libraries: list[Book] = field(default_factory=list)  # on the first page only
     her_counts: dict[int, tuple[int, int]] = field(default_factory=dict)  # at her groups' libraries
     more_at_her_libraries: bool = False
 
 
-def catalogue(user, page: int = 1) -> Catalogue:
-    """In a fixed number of queries, whatever the number of books."""
-    groups = borrower_groups(user) if getattr(user, "is_authenticated", False) else []
+def catalogue(user, page: int = 1, groups: list | None = None) -> Catalogue:
+    """In a fixed number of queries, whatever the number of books. `groups`: the groups she borrows
+    from when the caller has them already (`filter_groups`' that `borrows`), else read here."""
+    if groups is None:
+        groups = borrower_groups(user) if getattr(user, "is_authenticated", False) else []
     group_ids = [g.id for g in groups]
     rest = browse(page, leave_out_groups=group_ids)
     result = Catalogue(rest=rest, counts=copy_counts([b.id for b in rest.items]), her_groups=groups)
@@ -52,17 +61,30 @@ def catalogue(user, page: int = 1) -> Catalogue:
     return result
 
 
-def group_choices() -> tuple:
-    """The catalogue's group filter: each open group's (id, name), by name; a tuple, so that what is
-    made from it can be kept with it as the key."""
-    return tuple(map(tuple, db.session.execute(_group_choices_statement()).all()))  # plain tuples compare in C
+def filter_groups(user, linked: int | None = None) -> list[GroupChoice]:
+    """The catalogue's group filter: her groups (each open group she is a member of or facilitates:
+    staff, who may look at every library, get theirs too, and find another by typing its name), and
+    `linked`, whatever group an address names (an old link, "Every book at the library of ..."), so
+    that she sees what filters the list. By name, in one statement, whatever the number of groups
+    in the program; none, and no statement, for a visitor without a link."""
+    user_id = user.id if getattr(user, "is_authenticated", False) else None
+    if user_id is None and linked is None:
+        return []
+    rows = db.session.execute(_filter_groups_statement(), {"user_id": user_id, "linked": linked})
+    return [GroupChoice(row.id, row.name, bool(row.borrows)) for row in rows]
 
 
 @functools.cache
-def _group_choices_statement():
-    """Built once per process (every catalogue page runs it): the group table's id and name only."""
-    groups = Group.__table__
-    return select(groups.c.id, groups.c.name).where(groups.c.archived.is_(False)).order_by(groups.c.name)
+def _filter_groups_statement():
+    """Built once per process: her id and the linked group's are parameters (None matches nothing)."""
+    groups, members, leaders = Group.__table__, Membership.__table__, GroupFacilitator.__table__
+    member_of = select(members.c.group_id).where(members.c.user_id == bindparam("user_id"),
+                                                 members.c.status == "member")
+    leads = select(leaders.c.group_id).where(leaders.c.user_id == bindparam("user_id"))
+    borrows = and_(groups.c.archived.is_(False), groups.c.id.in_(member_of))
+    hers = and_(groups.c.archived.is_(False), or_(groups.c.id.in_(member_of), groups.c.id.in_(leads)))
+    return (select(groups.c.id, groups.c.name, borrows.label("borrows"))
+            .where(or_(hers, groups.c.id == bindparam("linked"))).order_by(groups.c.name, groups.c.id))
 
 
 @dataclass

@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import column, func, literal_column, select, table
+from sqlalchemy import column, exists, func, literal_column, select, table
 
+from ...core.sql import contains, contains_pattern
 from ...extensions import db
+from ...groups.models import Group
 from ..models import Book
 
 MAX_WORDS = 6
+MAX_GROUP_NAME = 120  # as groups.name: longer text can match no group
 FTS_TABLE = "books_fts"  # SQLite: the FTS5 table and its shadow tables books_fts_data, _idx, ...
 PG_VECTOR = "search_vector"  # PostgreSQL: the stored column on books, and its index books_search
 TITLE, AUTHORS, SUBJECTS, SUMMARY = 10.0, 4.0, 2.0, 1.0  # how much a word found in each counts
@@ -97,3 +100,23 @@ def ranked(query, dialect: str, wanted):
     hits = (select(fts.c.rowid.label("book_id"), rank.label("rank"))
             .where(literal_column(FTS_TABLE).op("MATCH")(wanted)).subquery("hits"))
     return query.join(hits, hits.c.book_id == books.c.id).order_by(hits.c.rank, books.c.title, books.c.id)
+
+
+# ---- a group's name ------------------------------------------------------------------------------
+# Group names are short, and a program has a few hundred: a contains test on lower(name) is enough, no index.
+
+def group_name_pattern(text: str | None) -> str | None:
+    """Her text as the bound `group_name` of `named_groups` (core.sql.contains_pattern)."""
+    return contains_pattern(text, MAX_GROUP_NAME)
+
+
+def named_groups():
+    """The ids of the open groups whose name contains the bound pattern `group_name` (from
+    `group_name_pattern`): a select to use inside another statement."""
+    groups = Group.__table__
+    return select(groups.c.id).where(groups.c.archived.is_(False), contains(groups.c.name, "group_name"))
+
+
+def some_group_named():
+    """True when some open group's name contains the bound pattern `group_name`."""
+    return exists(named_groups())

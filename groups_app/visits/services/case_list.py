@@ -6,11 +6,12 @@ import functools
 from dataclasses import dataclass
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import Integer, bindparam, exists, func, select
 from sqlalchemy.orm import aliased
 
 from ...accounts.models import User
 from ...core.places import Locality
+from ...core.sql import contains, contains_pattern
 from ...core.timeutil import today
 from ...extensions import db
 from ..models import Case, Volunteer
@@ -22,6 +23,15 @@ class CaseFilters:
     status: str | None = None
     locality_id: int | None = None
     volunteer_id: int | None = None
+    volunteer_name: str | None = None  # part of her volunteer's name, as she typed it
+
+
+MAX_NAME = 120  # as users.name: longer text can match nobody
+
+
+def name_pattern(text: str | None) -> str | None:
+    """Her text as the bound `volunteer_name` of the list's statements (core.sql.contains_pattern)."""
+    return contains_pattern(text, MAX_NAME)
 
 
 # The coordinator's list: its statements are built once per process (building and cache-keying a
@@ -32,12 +42,21 @@ _FILTERS = (("status", Case.status), ("locality_id", Case.locality_id), ("volunt
 _ORDER = (Case.status == "closed", Case.opened_on.desc(), Case.id.desc())
 
 
+def _named_volunteers():
+    """The volunteers whose name contains the bound pattern `volunteer_name` (from `name_pattern`): each
+    volunteer's name looked up by key (as a join, PostgreSQL reads every account of the program)."""
+    name = select(User.name).where(User.id == Volunteer.user_id).correlate(Volunteer).scalar_subquery()
+    return select(Volunteer.id).where(contains(name, "volunteer_name"))
+
+
 def _chosen_cases(used: tuple[str, ...]):
     """The ids of the cases the filters in `used` let through (each value a bound parameter)."""
     wanted = select(Case.id)
     for name, column in _FILTERS:
         if name in used:
             wanted = wanted.where(column == bindparam(name))
+    if "volunteer_name" in used:
+        wanted = wanted.where(Case.volunteer_id.in_(_named_volunteers()))
     return wanted
 
 
@@ -62,18 +81,30 @@ def _cases_page_statement(used: tuple[str, ...]):
 
 @functools.cache
 def _cases_count_statement(used: tuple[str, ...]):
-    return select(func.count()).select_from(_chosen_cases(used).subquery())
+    """The count alone, for a page without rows; with, when those filters are used, whether some volunteer's
+    name contains her text and the chosen volunteer's name (which the rows carry when there are any)."""
+    count = select(func.count().label("total")).select_from(_chosen_cases(used).subquery())
+    if "volunteer_name" in used:
+        count = count.add_columns(exists(_named_volunteers()).label("named"))
+    if "volunteer_id" in used:
+        count = count.add_columns(select(User.name).join(Volunteer, Volunteer.user_id == User.id)
+                                  .where(Volunteer.id == bindparam("volunteer_id")).scalar_subquery().label("chosen"))
+    return count
 
 
 class _CasesPage(Pagination):
     """A page of cases in one statement (two for a page past the end, which counts apart): each
-    item a row of plain columns (`id`, `status`, `mother_name`, `volunteer_name`, ...)."""
+    item a row of plain columns (`id`, `status`, `mother_name`, `volunteer_name`, ...).
+    `chosen_volunteer`: the name of the volunteer `volunteer_id` chooses (None when there is none);
+    `no_volunteer_named`: no volunteer's name contains her text."""
 
     def _query_items(self) -> list:
         values = self._query_args["values"]
         rows = db.session.execute(_cases_page_statement(tuple(values)),
                                   {**values, "limit": self.per_page, "offset": self._query_offset}).all()
         self._counted = rows[0].total if rows else None
+        self.chosen_volunteer = rows[0].volunteer_name if rows and "volunteer_id" in values else None
+        self.no_volunteer_named = False
         on = today()
         self.progress = {row.id: Progress(row.visits, row.last_visit,
                                           weeks_without_visit(row, row.last_visit, on) if row.status == "active" else 0)
@@ -84,27 +115,22 @@ class _CasesPage(Pagination):
         if self._counted is not None:
             return self._counted
         values = self._query_args["values"]
-        return db.session.scalar(_cases_count_statement(tuple(values)), values)
+        row = db.session.execute(_cases_count_statement(tuple(values)), values).one()._mapping
+        self.no_volunteer_named = "named" in row and not row["named"]
+        self.chosen_volunteer = row.get("chosen", self.chosen_volunteer)
+        return row["total"]
 
 
 def cases_page(filters: CaseFilters, page: int = 1):
     """The coordinator's list of cases, filtered, a page at a time, each with her visits so far
-    (and, when active, the weeks without a visit): one statement (two for a page past the end)."""
+    (and, when active, the weeks without a visit): one statement (two for a page past the end), whatever
+    the number of volunteers: her volunteer filter is a name she types, not a list of every volunteer."""
     values = {name: getattr(filters, name) for name, _column in _FILTERS if getattr(filters, name)}
+    named = name_pattern(filters.volunteer_name)
+    if named is not None:
+        values["volunteer_name"] = named
     pagination = _CasesPage(values=values, page=page, per_page=PER_PAGE, error_out=False)
     return pagination, pagination.progress
-
-
-@functools.cache
-def _volunteer_choices_statement():
-    name = select(User.name).where(User.id == Volunteer.user_id).correlate(Volunteer).scalar_subquery().label("name")
-    return select(Volunteer.id, name).order_by(name)
-
-
-def volunteer_choices() -> list[tuple[int, str]]:
-    """Every volunteer's id and name, by name. Her name is looked up by key for each volunteer: as a
-    join, PostgreSQL reads all the program's accounts (15,000 mothers) to find a few hundred."""
-    return [tuple(row) for row in db.session.execute(_volunteer_choices_statement())]
 
 
 # ---- a volunteer's mothers ------------------------------------------------------------------------

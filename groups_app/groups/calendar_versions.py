@@ -15,12 +15,13 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
 import icalendar
 from flask import current_app
+from flask_babel import force_locale, get_locale
 from sqlalchemy import String, bindparam, cast, literal, null, select, union_all
 from sqlalchemy.orm import aliased
 
@@ -29,7 +30,7 @@ from ..extensions import db
 from .calendar import Feed, group_since, group_window, member_since, member_window
 from .models import Group, Meeting, TopicText
 
-FEED_FORMAT = "2"  # raise when this module changes what a feed says for the same data
+FEED_FORMAT = "3"  # raise when this module changes what a feed says for the same data
 
 
 def _version_statement(personal: bool):
@@ -65,8 +66,8 @@ def _version_rows(personal: bool, owner: int, since: datetime, languages: list[s
     statement = _STATEMENTS.get(personal)
     if statement is None:
         statement = _STATEMENTS[personal] = _version_statement(personal)
-    rows = db.session.execute(statement, {"owner": owner, "since": since, "languages": [*languages, "en"]})
-    return [tuple(row) for row in rows]
+    rows = db.session.execute(statement, {"owner": owner, "since": since, "languages": [*languages, "en"]}).all()
+    return [tuple(row) for row in rows]  # all at once: row by row, the cursor was asked once per row
 
 
 def _digest(*parts) -> str:
@@ -103,14 +104,48 @@ def group_feed_version(group: Group, now: datetime) -> str:
                    _version_rows(False, group.id, group_since(now), group.language_list))
 
 
-def personal_feed_version(feed: Feed, name: str, extra_events: list, now: datetime) -> str:
+class FeedEvents(Sequence):
+    """What a feature adds to her feed (groups.hooks.feed_events) as the rows its events are made
+    from: the rows are its part of the feed's version, and the events, which icalendar makes and
+    writes at a cost, are made from them only when a body is written (or when asked for), in the
+    language of the request that read the rows. Every value an event shows must be in its row."""
+
+    def __init__(self, rows: list[tuple], make: Callable[[list[tuple]], list]):
+        self.rows, self._make, self._events = rows, make, None
+        locale = get_locale()
+        self._locale = str(locale) if locale is not None else None
+
+    def _made(self) -> list:
+        if self._events is None:
+            if self._locale is None:
+                self._events = self._make(self.rows)
+            else:
+                with force_locale(self._locale):
+                    self._events = self._make(self.rows)
+        return self._events
+
+    def __len__(self) -> int:
+        return len(self.rows)  # one event per row
+
+    def __getitem__(self, index):
+        return self._made()[index]
+
+
+def personal_feed_version(feed: Feed, name: str, extra: list, now: datetime) -> str:
     """Her feed: her address and reminder, her languages, the feed's name as this request writes
-    it, what other features add (their events as written), and her groups' meetings with each
-    group's details (she is a member of each, so the address is part of it)."""
+    it, what other features add (each contribution's rows when it gives them as FeedEvents, else
+    its events as written), and her groups' meetings with each group's details (she is a member of
+    each, so the address is part of it)."""
     user = feed.user
-    extra = b"".join(event.to_ical() for event in extra_events)
-    return _digest("personal", user.id, feed.token, feed.reminder, user.language, user.other_languages, name, extra,
+    added = [part.rows if isinstance(part, FeedEvents) else b"".join(event.to_ical() for event in part)
+             for part in extra]
+    return _digest("personal", user.id, feed.token, feed.reminder, user.language, user.other_languages, name, added,
                    _version_rows(True, user.id, member_since(now), user.read_languages))
+
+
+def events_of(extra: list) -> list:
+    """The events of what other features add to her feed (made now where they are FeedEvents)."""
+    return [event for part in extra for event in part]
 
 
 class _Bodies:

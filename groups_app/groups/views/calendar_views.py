@@ -58,10 +58,11 @@ def personal_calendar(token: str):
         abort(404)
     user, now = feed.user, utcnow()
     with force_locale(user.language):  # written in her language, whatever the calendar program asks for
-        extra = [event for events in feed_events.collect(user) for event in events]
+        extra = feed_events.collect(user)  # each feature's part; FeedEvents make their events only for a body
         name = _("My Mother to Mother groups")
     return _conditional(lambda: versions.personal_feed_version(feed, name, extra, now), lambda: feeds.build_calendar(
-        feeds.meetings_of_member(user, now), user, user.read_languages, name, feed.reminder, extra, member=True),
+        feeds.meetings_of_member(user, now), user, user.read_languages, name, feed.reminder, versions.events_of(extra),
+        member=True),
         "my-groups.ics", True)
 
 

@@ -9,11 +9,13 @@ page in Arabic never reads a line made in Hebrew."""
 from __future__ import annotations
 
 import functools
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from markupsafe import Markup
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from ...core.i18n import in_her_language
 from ...core.timeutil import today
@@ -119,25 +121,25 @@ def _case_number(case_id: int, locale: str) -> Markup:
     return _said(locale)["case_number"] % {"number": case_id}
 
 
-class _VisitLine(NamedTuple):
-    day: str
-    length: str
-    mood: Markup
-    topics: Markup | None
-    notes: str
-
-
-def visit_lines(visits) -> list[_VisitLine]:
-    """A case page's visits as the sentences it shows, made in Python (in the template, a visit's
-    date, length, mood and topics cost 300 calls), each sentence once per language."""
+def visit_lines(visits) -> Markup:
+    """A case page's visits as the list items it shows, written in Python (in the template, a visit
+    cost 100 calls): each visit's date, length, mood and topics once per language and value, her
+    notes (which are not kept) escaped on each request. The same bytes as the template's loop wrote
+    (tests/visits/test_case_page_rows.py compares them)."""
     locale = str(get_locale())
-    return [_VisitLine(*_visit_texts(visit.visited_on, visit.minutes, visit.mood, visit.topics, locale), visit.notes)
-            for visit in visits]
+    return Markup("".join([  # nosec B704  # each part escaped below or made by _visit_head
+        _visit_head(visit.visited_on, visit.minutes, visit.mood, visit.topics, locale)
+        + (f'<p class="notice-body help">{escape(visit.notes)}</p></li>\n        ' if visit.notes else "</li>\n        ")
+        for visit in visits]))
 
 
 @functools.lru_cache(maxsize=4096)
-def _visit_texts(day, minutes: int, mood: int, topics: str, locale: str) -> tuple[str, str, Markup, Markup | None]:
-    return dateformat(day, "medium"), duration(minutes), _mood_line(mood, locale), _topics_line(topics, locale)
+def _visit_head(day, minutes: int, mood: int, topics: str, locale: str) -> str:
+    """A visit's list item up to her notes, escaped as the template escaped it."""
+    topics_line = _topics_line(topics, locale)
+    return (f'\n          <li class="card"><p><strong>{escape(dateformat(day, "medium"))}</strong> · {escape(duration(minutes))}'
+            f'\n            · {_mood_line(mood, locale)}</p>\n            '
+            + (f"\n              <p>{topics_line}</p>" if topics_line else "") + "\n            ")
 
 
 @functools.lru_cache(maxsize=64)
@@ -154,16 +156,50 @@ def _topics_line(topics: str, locale: str) -> Markup | None:
     return Markup(_("Talked about: %(topics)s")) % {"topics": listformat(names)}  # nosec B704  # our catalog's text; listformat escapes each name
 
 
-class _WeekLine(NamedTuple):
-    span: Markup
-    visits: Markup | None
+# The case page's fixed words, by the name its template writes them with (`said.<name>`): made once
+# per language. In the template, each `_()` cost 30 calls (a call through the template's context,
+# the catalog, the Markup and its formatting), a name 6. Written as the template's `_()` wrote them.
+_PAGE_WORDS = {
+    "coordinators_told": _l("The program's coordinators are told of your concern; one of them will call you."),
+    "log_visit": _l("Log a visit"), "worried": _l("I am worried about her or the baby"),
+    "next_visit": _l("Next visit"), "no_next_visit": _l("No next visit is set."),
+    "to_clear_it": _l("To clear it, empty both and save."), "save_next_visit": _l("Save the next visit"),
+    "the_mother": _l("The mother"), "phone": _l("Phone"), "not_recorded": _l("Not recorded"),
+    "locality": _l("Locality"), "languages": _l("Languages"), "the_baby": _l("The baby"), "her_age": _l("Her age"),
+    "first_baby": _l("First baby"), "yes": _l("Yes"), "no": _l("No"), "referred_by": _l("Referred by"),
+    "the_referral": _l("The referral"), "the_visits": _l("The visits"), "volunteer": _l("Volunteer"),
+    "none_yet": _l("None yet"), "supervisor": _l("Supervisor"), "opened": _l("Opened"),
+    "visits_since": _l("Visits since"), "ends_on": _l("Ends on"), "closed": _l("Closed"),
+    "closing_note": _l("Closing note"), "notes": _l("Notes"), "no_notes": _l("No notes."),
+    "find_volunteer": _l("Find a volunteer"), "change_case": _l("Change the notes or dates"),
+    "close_case": _l("Close the case"), "week_by_week": _l("Week by week"), "concerns": _l("Concerns"),
+    "support_groups": _l("Support groups"), "no_group_yet": _l("She has not come to a group meeting yet."),
+    "invite_label": _l("Invite her to a group near her, in her language"),
+    "send_invitation": _l("Send her an invitation"), "no_group_meets": _l("No group meets in her languages yet."),
+}
 
 
-def week_lines(weeks) -> list[_WeekLine]:
-    """The case page's weeks (a year of them for a case near its end) as the sentences it shows."""
+def page_words() -> SimpleNamespace:
+    """The case page's fixed words in the reader's language (_PAGE_WORDS)."""
+    return _page_words(str(get_locale()))
+
+
+@functools.lru_cache(maxsize=16)
+def _page_words(locale: str) -> SimpleNamespace:
+    return SimpleNamespace(**{name: Markup(str(text)) % {} for name, text in _PAGE_WORDS.items()})  # nosec B704  # our catalog's texts, as a template's _() marks them
+
+
+def week_lines(weeks) -> Markup:
+    """The case page's weeks (a year of them for a case near its end) as the list items it shows,
+    each written once per week, count of visits and language."""
     locale = str(get_locale())
-    return [_WeekLine(_week_span(week.starts, week.ends, locale), _visits_in_week(week.visits, locale) if week.visits else None)
-            for week in weeks]
+    return Markup("".join([_week_line(week.starts, week.ends, week.visits, locale) for week in weeks]))  # nosec B704  # made by _week_line
+
+
+@functools.lru_cache(maxsize=4096)
+def _week_line(starts, ends, visits: int, locale: str) -> str:
+    said = _visits_in_week(visits, locale) if visits else Markup("<strong>%s</strong>") % (Markup(_("no visit")) % {})  # nosec B704  # our catalog's text, written as the template wrote it
+    return f"\n          <li>{_week_span(starts, ends, locale)}:\n            {said}</li>\n        "
 
 
 @functools.lru_cache(maxsize=4096)

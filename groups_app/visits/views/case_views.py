@@ -43,7 +43,7 @@ from ..services import case_groups, case_list, matching, next_visit, visit_logs
 from ..services import cases as case_service
 from ..services import concerns as concern_service
 from ..services.referrals import SOURCE_LABELS
-from .case_lines import case_lines, links, mother_lines, options, visit_lines, week_lines
+from .case_lines import case_lines, links, mother_lines, options, page_words, visit_lines, week_lines
 
 COORDINATORS = role("coordinator")
 CASE_PEOPLE = owner("the case's volunteer, her supervisor and coordinators", "volunteer", "staff", "coordinator")
@@ -68,12 +68,11 @@ def cases():
     args = request.args
     status = args.get("status") if args.get("status") in CASE_STATUSES else None
     filters = case_list.CaseFilters(status, args.get("locality_id", type=record_id),
-                                        args.get("volunteer_id", type=record_id))
+                                        args.get("volunteer_id", type=record_id), args.get("volunteer_name", "").strip())
     pagination, progress = case_list.cases_page(filters, page_number())
     locality_names, locality_choices = named_localities()
     return _render("visits/cases.html", pagination=pagination, filters=filters,
                    localities=options(locality_choices, filters.locality_id), locality_names=locality_names,
-                   volunteers=options(case_list.volunteer_choices(), filters.volunteer_id),
                    links=links("visits.case", "case_id", progress), lines=case_lines(pagination.items, progress))
 
 
@@ -90,26 +89,42 @@ def my_cases():
 
 @allow(CASE_PEOPLE)
 def case(case_id: int):
+    me = current_user._get_current_object()  # asked about six times: once through the proxy
     case = case_service.case_for_page(case_id) or abort(404)
-    ensure(can_see_case(current_user, case), "not the case's volunteer, supervisor or a coordinator")
+    ensure(can_see_case(me, case), "not the case's volunteer, supervisor or a coordinator")
     no_store()
-    case_service.view_case(case, by=current_user, keep_loaded=True)  # the page reads on from what is loaded
+    case_service.view_case(case, by=me, keep_loaded=True)  # the page reads on from what is loaded
     visits = case_service.visits_for_page(case.id)
     weeks = case_service.schedule(case, visits)
-    everything = case_service.sees_everything(current_user, case)
-    coordinator = is_coordinator(current_user)
+    everything = case_service.sees_everything(me, case)
+    coordinator = is_coordinator(me)
+    volunteer = is_assigned_volunteer(me, case)
     groups = case_groups.nearby_groups(case) if coordinator and case.status != "closed" else []
-    invite = InviteForm()
-    invite.group_id.choices = [(near.group.id, near.group.name) for near in groups]
+    invite = None
+    if groups and case.mother:  # the form is shown only then
+        invite = InviteForm()
+        invite.group_id.choices = [(near.group.id, near.group.name) for near in groups]
+    concerns = concern_service.concerns_of(case)
+    # What the template set for itself is made here: a variable set in a block made each later
+    # string of the block copy the template's context (Jinja passes it to every call).
     return _render(
-        "visits/case.html", case=case, visits=visit_lines(visits), weeks=week_lines(weeks),
-        missed=case_service.missed_weeks(weeks),
+        "visits/case.html", case=case, said=page_words(), mother_name=_mother_name(case, everything), visit_count=len(visits),
+        visits=visit_lines(visits), weeks=week_lines(weeks), missed=case_service.missed_weeks(weeks),
         quiet_weeks=case_service.weeks_without_visit(case, visits[0].visited_on if visits else None),
-        everything=everything, coordinator=coordinator, volunteer=is_assigned_volunteer(current_user, case),
+        everything=everything, can_handle=everything, coordinator=coordinator, volunteer=volunteer,
+        waiting=volunteer and any(c.acknowledged_at is None and c.raised_by_id == me.id for c in concerns),
         attendance=case_groups.group_attendance(case) if everything else None, groups=groups, invite=invite,
-        concerns=concern_service.concerns_of(case), phone=matching.mother_phone(case), next_form=_next_form(case),
+        concerns=concerns, phone=matching.mother_phone(case), next_form=_next_form(case, me),
         next_at=next_visit.upcoming(case),
     )
+
+
+def _mother_name(case: Case, everything: bool) -> str:
+    """Her whole name for those who see everything, her first name for her volunteer."""
+    if case.mother:
+        return case.mother.name if everything else case_service.first_name(case.mother.name)
+    said = _("An anonymised case") if case.anonymised_at else _("A mother whose account was deleted")
+    return Markup(said) % {}  # nosec B704  # our catalog's text, written as a template writes it
 
 
 @allow(COORDINATORS)
@@ -259,10 +274,10 @@ def acknowledge_concern(concern_id: int):
                    overdue=concern_service.overdue(concern), deadline=concern_service.ack_deadline(concern)), status
 
 
-def _next_form(case: Case) -> Markup | None:
+def _next_form(case: Case, me: User) -> Markup | None:
     """The fields of the case page's next-visit form, for those who may set it while the visits go on
     (the template adds the CSRF token, as the form's hidden_tag() writes it)."""
-    if case.status != "active" or not next_visit.can_set_next_visit(current_user, case):
+    if case.status != "active" or not next_visit.can_set_next_visit(me, case):
         return None
     day, moment = next_visit.local_parts(case) if next_visit.upcoming(case) else (None, None)
     return _next_visit_fields(str(get_locale()), day, moment)

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, func, select, union_all
-from sqlalchemy.orm import lazyload
+from sqlalchemy import and_, bindparam, func, or_, select, union_all
+from sqlalchemy.orm import aliased, lazyload
 
 from ...accounts.models import User
-from ...core.timeutil import utcnow
+from ...core.timeutil import aware, utcnow
 from ...extensions import db
-from ..models import Group, GroupFacilitator, Meeting
+from ..models import Group, GroupFacilitator, Meeting, Rsvp
 from ..models.meeting import SCHEDULED
 
 MISSING_DAYS = 30  # attendance older than this is not chased on her home page any more
@@ -111,3 +112,91 @@ def ahead_and_missing(group_ids: list[int], led_ids: list[int], per_group: int, 
         if meeting.start >= ahead_from and len(ahead[meeting.group_id]) < per_group:
             ahead[meeting.group_id].append(meeting)
     return ahead, missing
+
+
+class PlannerMeeting(NamedTuple):
+    """A meeting as her planner shows it: plain values, no ORM object."""
+    id: int
+    group_id: int
+    start: datetime  # aware, in UTC
+    status: str
+    topic_id: int | None
+    plan: str
+    coming: int  # how many said they are coming
+
+
+class PlannerFacts(NamedTuple):
+    groups: list[tuple[int, str]]  # (id, name) of each group she leads, by name
+    ahead: dict[int, list[PlannerMeeting]]  # each group's next meetings
+    missing: list[PlannerMeeting]  # attendance still to enter, oldest first
+    recent: dict[int, list[PlannerMeeting]]  # each group's last meetings held with a topic, newest first
+
+
+@functools.cache
+def _planner_statement():
+    """Built once per process (every planner runs it), her id, the counts and the moments as
+    parameters. One row per group she leads (not archived), by name, or one per meeting of it that
+    the planner shows, with how many said they are coming: its next `per_group` meetings (as
+    `ahead_and_missing`), those whose attendance is still to enter, and the last `recent` held with
+    a topic (as `meetings.recent_topics`).
+
+    Each group's two bounds (the start of its last meeting ahead that is shown, of its oldest recent
+    topic) are one index lookup each, made once per group: the `OFFSET 0` keeps PostgreSQL from
+    folding them into the join, where they would be reckoned for every meeting. Ranking the meetings
+    by window functions, as before, cost SQLite three times as much; lists correlated with each
+    group made PostgreSQL read every meeting of the program."""
+    user_id, now, ahead_from = bindparam("user_id"), bindparam("now"), bindparam("ahead_from")
+    other = aliased(Meeting)
+    ahead_to = (select(other.starts_at).where(other.group_id == Group.id, other.starts_at >= ahead_from)
+                .order_by(other.starts_at).offset(bindparam("ahead_skip")).limit(1).scalar_subquery())
+    recent_from = (select(other.starts_at)
+                   .where(other.group_id == Group.id, other.status == SCHEDULED, other.starts_at < now,
+                          other.topic_id.is_not(None))
+                   .order_by(other.starts_at.desc()).offset(bindparam("recent_skip")).limit(1).scalar_subquery())
+    bounds = (select(Group.id, Group.name, ahead_to.label("ahead_to"), recent_from.label("recent_from"))
+              .join(GroupFacilitator, and_(GroupFacilitator.group_id == Group.id, GroupFacilitator.user_id == user_id))
+              .where(Group.archived.is_(False)).offset(0).subquery("bounds"))
+    held = and_(Meeting.status == SCHEDULED, Meeting.starts_at < now)
+    shown = or_(
+        and_(Meeting.starts_at >= ahead_from, or_(bounds.c.ahead_to.is_(None), Meeting.starts_at <= bounds.c.ahead_to)),
+        and_(held, Meeting.attendance_taken_at.is_(None), Meeting.starts_at > bindparam("missing_from")),
+        and_(held, Meeting.topic_id.is_not(None),
+             or_(bounds.c.recent_from.is_(None), Meeting.starts_at >= bounds.c.recent_from)))
+    coming = (select(func.count(Rsvp.id)).where(Rsvp.meeting_id == Meeting.id, Rsvp.coming.is_(True))
+              .scalar_subquery())
+    return (select(bounds.c.id, bounds.c.name, Meeting.id, Meeting.starts_at, Meeting.status, Meeting.topic_id,
+                   Meeting.plan, Meeting.attendance_taken_at, coming)
+            .select_from(bounds).outerjoin(Meeting, and_(Meeting.group_id == bounds.c.id, shown))
+            .order_by(bounds.c.name, bounds.c.id, Meeting.starts_at))
+
+
+def planner_facts(user: User, per_group: int, recent: int, now=None) -> PlannerFacts:
+    """Her planner in one query of plain values: what `led_groups`, `ahead_and_missing`,
+    `meetings.expected` and `meetings.recent_topics` give it, without Meeting or Group objects.
+    `per_group` and `recent` are 1 or more. (Meetings that start at the same moment as a group's
+    bound all come; the lists keep `per_group` and `recent` of them.)"""
+    now = now or utcnow()
+    ahead_from, missing_from = now - timedelta(hours=AHEAD_HOURS), now - timedelta(days=MISSING_DAYS)
+    rows = db.session.connection().execute(_planner_statement(), {
+        "user_id": user.id, "ahead_skip": per_group - 1, "recent_skip": recent - 1, "now": now,
+        "ahead_from": ahead_from, "missing_from": missing_from}).all()
+    groups: list[tuple[int, str]] = []
+    ahead: dict[int, list[PlannerMeeting]] = {}
+    held: dict[int, list[PlannerMeeting]] = {}  # meetings held with a topic, oldest first
+    missing: list[PlannerMeeting] = []
+    for gid, name, meeting_id, starts_at, status, topic_id, plan, taken_at, coming in rows:
+        if gid not in ahead:
+            groups.append((gid, name))
+            ahead[gid], held[gid] = [], []
+        if meeting_id is None:
+            continue
+        meeting = PlannerMeeting(meeting_id, gid, aware(starts_at), status, topic_id, plan, coming)
+        if status == SCHEDULED and meeting.start < now:
+            if taken_at is None and meeting.start > missing_from:
+                missing.append(meeting)
+            if topic_id is not None:
+                held[gid].append(meeting)
+        if meeting.start >= ahead_from and len(ahead[gid]) < per_group:
+            ahead[gid].append(meeting)
+    missing.sort(key=lambda meeting: meeting.start)
+    return PlannerFacts(groups, ahead, missing, {gid: meetings[:-recent - 1:-1] for gid, meetings in held.items()})

@@ -5,10 +5,10 @@ import functools
 from typing import NamedTuple
 
 from flask import abort, current_app, flash, get_template_attribute, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, get_timezone, get_translations
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ...core.errors import DomainError
 from ...core.forms import refused, show_error, submit
@@ -16,17 +16,17 @@ from ...core.mail import public_url
 from ...core.permissions import allow, ensure, owner, role
 from ...core.security import no_store
 from ...core.timeutil import utcnow
-from ...core.web import address_for, listformat
 from ...extensions import db
 from ..forms import AttendanceForm, MeetingTimeForm, PlanForm, QuestionForm
 from ..hooks import meeting_panel
 from ..models import MeetingQuestion
 from ..permissions import can_facilitate, can_see_home_address, is_member_of, remember_standing
+from ..planner_cards import choose, planner_page  # noqa: F401  # choose: tests/test_speed.py imports it from here
 from ..services import attendance as attendance_service
-from ..services import attendance_log, follow_up
+from ..services import attendance_log
 from ..services import meetings as meeting_service
 from ..services.topics import topic_choices
-from .common import _when, get_meeting, when
+from .common import get_meeting, when
 
 FACILITATORS = owner("the group's facilitators", "facilitator", "coordinator", "admin")
 
@@ -57,79 +57,11 @@ def _question_fields(locale: str) -> tuple[Markup, Markup]:
     return field(form.text), field(form.anonymous)
 
 
-def choose(options: Markup, chosen: int | None) -> Markup:
-    """Rendered <option>s with `chosen` selected: the planner renders its topic list once per group."""
-    if chosen is None:
-        return options
-    mark = f'<option value="{int(chosen)}">'
-    return Markup(str(options).replace(mark, f'<option value="{int(chosen)}" selected>', 1))  # nosec B704  # options is already Markup; only an int is added
-
-
-@functools.lru_cache(maxsize=256)
-def _topic_options(topics: tuple[tuple[int, str], ...], recent_ids: frozenset, had_recently: str) -> Markup:
-    """A group's topic list as <option>s, those it had recently marked: the same for each of its
-    meetings and, while the bank and its recent topics stay, for each visit. (An option ends where
-    the next begins: HTML needs no closing tag, and a planner has hundreds.)"""
-    return Markup("".join(  # nosec B704  # every title escaped here; the marker is a translation (Markup)
-        f'<option value="{int(topic_id)}">{escape(title)}{had_recently if topic_id in recent_ids else ""}'
-        for topic_id, title in topics))
-
-
-@functools.lru_cache(maxsize=1024)
-def _day(moment, locale: str, zone: str) -> str:
-    """A moment's day ("medium"), in the reader's language and zone: the planner's recent topics."""
-    return format_date(moment, "medium")
-
-
-@functools.lru_cache(maxsize=512)
-def _coming(count: int, locale: str) -> Markup:
-    return Markup(get_translations().ungettext("%(num)s mother said she is coming",  # nosec B704  # a translation
-                                              "%(num)s mothers said they are coming", count)) % {"num": count}
-
-
-@functools.lru_cache(maxsize=1024)
-def _recent_line(items: tuple[Markup, ...], locale: str) -> Markup:
-    """A group's recent topics as a list in the reader's language (Babel's list patterns cost more than the rest)."""
-    return listformat(items) if items else Markup(_("none yet"))  # nosec B704  # a translation
-
-
-class PlannerCard(NamedTuple):
-    id: int
-    when: str
-    page: str
-    action: str
-    coming: Markup
-    cancelled: bool
-    options: Markup
-    plan: str
-
-
 @allow(role("facilitator"))
 def planner():
     no_store()
-    groups = follow_up.led_groups(current_user)
-    ids = [g.id for g in groups]
-    upcoming, missing = follow_up.ahead_and_missing(ids, ids, per_group=meeting_service.MIN_AHEAD)
-    expected = meeting_service.expected([m.id for ms in upcoming.values() for m in ms])
-    recent = meeting_service.recent_topics(ids)
-    topics = tuple(topic_choices(current_user.read_languages))
-    titles = dict(topics)
-    locale, zone = str(get_locale()), str(get_timezone())
-    had_recently = Markup(" (%s)") % Markup(_("had recently"))  # nosec B704  # a translation
-    page_url, plan_url = address_for("groups.meeting_page", "meeting_id"), address_for("groups.plan", "meeting_id")
-    topic_on = Markup(_("%(topic)s (%(date)s)"))  # nosec B704  # a translation
-    sections = []
-    for group in groups:
-        # Each group's list of recent topics, its topic list (made once, each select marks its own choice) and its cards.
-        had = recent[group.id]
-        items = [topic_on % {"topic": titles.get(m.topic_id, ""), "date": _day(m.start, locale, zone)} for m in had]
-        options = _topic_options(topics, frozenset(m.topic_id for m in had), had_recently)
-        cards = [PlannerCard(m.id, _when(m.start, locale, zone), page_url(m.id), plan_url(m.id),
-                             _coming(expected[m.id], locale), m.cancelled,
-                             None if m.cancelled else choose(options, m.topic_id), m.plan)
-                 for m in upcoming[group.id]]
-        sections.append((group, _recent_line(tuple(items), locale), cards))
-    return render_template("groups/planner.html", sections=sections, missing=missing)
+    page = planner_page(current_user)  # the cards are written in groups/planner_cards.py
+    return render_template("groups/planner.html", sections=page.sections, missing=page.missing)
 
 
 @allow(FACILITATORS)

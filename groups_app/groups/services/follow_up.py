@@ -76,8 +76,8 @@ def _is_missing(meeting: Meeting, now) -> bool:
 
 @functools.cache
 def _ahead_and_missing_statement():
-    """Built once per process (every planner and group page runs it): the groups, the groups she
-    leads and the moments as parameters (`now` is never baked in)."""
+    """Built once per process (every group page runs it): the groups, the groups she leads and the
+    moments as parameters (`now` is never baked in)."""
     group_ids, led_ids = bindparam("group_ids", expanding=True), bindparam("led_ids", expanding=True)
     now, ahead_from, missing_from = bindparam("now"), bindparam("ahead_from"), bindparam("missing_from")
     ranked = (select(Meeting.id, func.row_number().over(partition_by=Meeting.group_id, order_by=Meeting.starts_at)
@@ -95,10 +95,10 @@ def _ahead_and_missing_statement():
 
 def ahead_and_missing(group_ids: list[int], led_ids: list[int], per_group: int, now=None
                       ) -> tuple[dict[int, list[Meeting]], list[Meeting]]:
-    """For her planner and a group's page, in one query: the next `per_group` meetings of each of
-    `group_ids` (as `meetings.upcoming`), and the meetings of `led_ids` (groups she leads, not
-    archived) whose attendance is still to enter (as `attendance_missing`). Topics are not loaded.
-    (Her home page reads the same in its own statement: groups.home.my_groups.)"""
+    """For a group's page, in one query: the next `per_group` meetings of each of `group_ids` (as
+    `meetings.upcoming`), and the meetings of `led_ids` (groups she leads, not archived) whose
+    attendance is still to enter (as `attendance_missing`). Topics are not loaded. (Her home page
+    reads the same in its own statement, groups.home.my_groups, and her planner in `planner_facts`.)"""
     now = now or utcnow()
     ahead_from = now - timedelta(hours=AHEAD_HOURS)
     rows = db.session.scalars(_ahead_and_missing_statement(), {

@@ -21,7 +21,7 @@ from ..forms import AttendanceForm, MeetingTimeForm, PlanForm, QuestionForm
 from ..hooks import meeting_panel
 from ..models import MeetingQuestion
 from ..permissions import can_facilitate, can_see_home_address, is_member_of, remember_standing
-from ..planner_cards import choose, planner_page  # noqa: F401  # choose: tests/test_speed.py imports it from here
+from ..planner_cards import planner_page
 from ..services import attendance as attendance_service
 from ..services import attendance_log
 from ..services import meetings as meeting_service

@@ -32,7 +32,7 @@ def test_the_moment_is_a_parameter_of_the_statement_built_once(app, db):
 
 
 def test_her_home_page_lines_say_what_the_meetings_of_her_planner_say(app, db):
-    """my_groups' one statement against follow_up.ahead_and_missing (the planner's, ORM objects)."""
+    """my_groups' one statement against follow_up.ahead_and_missing (a group page's, ORM objects)."""
     her = make_user("mother", "facilitator")
     other = make_user("facilitator")
     alef, bet, gimel = make_group(her, name="Alef"), make_group(her, name="Bet"), make_group(other, name="Gimel")
@@ -78,7 +78,7 @@ def test_her_home_page_shows_the_attendance_to_enter_her_next_meetings_and_a_can
     assert "Groups I lead" in html and "My groups" in html
     assert f'href="/groups/{led.id}">Alef led</a>' in html and f'href="/groups/{joined.id}">Bet joined</a>' in html
     assert html.count("Next meeting:") == 2 and html.count('<span class="badge">cancelled</span>') == 1
-    # The planner includes the same list, from Meeting objects.
+    # The planner includes the same list, from its own statement (follow_up.planner_facts).
     planner = _text(client.get("/planner"))
     assert "Enter the attendance of Alef led on " in planner
 

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..groups.models import Group
 from ..groups.permissions import can_facilitate
 from ..groups.services.attendance import members_of
+from .catalogue_rows import book_cards, drop_downs
 from .forms import BookForm, CheckinForm, CheckoutForm, CopyForm, LostForm, RulesForm
 from .models import Book, Hold, Loan
 from .services import circulation, lists, reports
@@ -49,18 +50,24 @@ def catalogue():
     group_id, group_name = args.get("group", type=record_id), args.get("group_name", "").strip()
     # Her groups in the drop-down (and a group an old link names); any other group she finds by its name.
     groups = lists.filter_groups(current_user, group_id)
-    shown = dict(args=args, subjects=in_her_language(SUBJECTS), group_options=[(g.id, g.name) for g in groups],
-                 group_name=group_name)
+    # The cards and the language and subject drop-downs are written in Python (catalogue_rows.py).
+    shown = dict(args=args, group_options=[(g.id, g.name) for g in groups], group_name=group_name,
+                 drop_downs=drop_downs(in_her_language(SUBJECTS), args.get("language"), args.get("subject"),
+                                       str(get_locale())))
     if not any(args.get(key, "").strip() for key in ("q", "language", "subject", "group", "group_name", "available")):
         front = lists.catalogue(current_user, page_number(), groups=[g for g in groups if g.borrows])
-        return render_template("library/catalogue.html", front=front, pagination=front.rest,
-                               lines=_lines(front.counts, _everywhere), her_lines=_lines(front.her_counts, _at_hers),
+        sections = bool(front.her_groups)
+        hers = book_cards(front.at_her_libraries, _lines(front.her_counts, _at_hers), 3, "        ") if sections else ""
+        return render_template("library/catalogue.html", front=front, pagination=front.rest, hers=hers,
+                               cards=book_cards(front.rest.items, _lines(front.counts, _everywhere),
+                                                3 if sections else 2, "    "),
                                **shown)  # no search terms: what she can borrow first
     pagination = search(args.get("q", ""), args.get("language") if args.get("language") in LANGUAGES else None,
                         args.get("subject") if args.get("subject") in SUBJECTS else None, group_id,
                         bool(args.get("available")), page=page_number(), group_name=group_name)
     return render_template("library/catalogue.html", front=None, pagination=pagination,
-                           lines=_lines(copy_counts([b.id for b in pagination.items]), _everywhere), **shown)
+                           cards=book_cards(pagination.items, _lines(copy_counts([b.id for b in pagination.items]),
+                                                                     _everywhere), 2, "    "), **shown)
 
 
 # What each book's card says about its copies, per book id: written once per count and language

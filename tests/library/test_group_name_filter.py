@@ -213,3 +213,23 @@ def test_on_the_shelf_means_on_the_shelf_at_the_groups_named_or_chosen(client):
         assert _titles(client.get(path + "&available=1").get_data(as_text=True)) == ["Rahat own"]
     assert sorted(_titles(client.get("/library/?group_name=arad&available=1").get_data(as_text=True))) == [
         "A book at Arad evenings", "Shared book"]
+
+
+def test_the_groups_she_borrows_from_follow_the_circulation_rule(app, db):
+    """filter_groups' `borrows` repeats borrower_groups' rule in its own statement: an open group she is
+    a member of (not on its waiting list, not one she only leads, not an archived one)."""
+    from groups_app.groups.models import Membership
+    from groups_app.library.services.circulation import borrower_groups
+
+    facilitator = make_user("facilitator")
+    member, waiting, archived, led = (make_group(facilitator, name=f"Group {n}") for n in ("A", "B", "C", "D"))
+    mother = make_mother()
+    add_members(member, mother)
+    add_members(archived, mother)
+    db.session.add(Membership(group_id=waiting.id, user_id=mother.id, status="waiting", position=1))
+    archived.archived = True
+    db.session.commit()
+    for who in (mother, facilitator):
+        choices = lists.filter_groups(who, linked=led.id)
+        assert {c.id for c in choices if c.borrows} == {g.id for g in borrower_groups(who)}
+    assert {c.id for c in lists.filter_groups(mother) if c.borrows} == {member.id}

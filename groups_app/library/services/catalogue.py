@@ -6,6 +6,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
@@ -16,6 +17,7 @@ from ...core import audit
 from ...core.errors import DomainError
 from ...core.i18n import LANGUAGES
 from ...core.permissions import require_staff
+from ...core.sql import bound_page
 from ...extensions import db
 from ..models import Book, Copy
 from . import search as full_text
@@ -244,21 +246,49 @@ class _SearchPage(Pagination):
         return row[0]
 
 
-def has_copy(group_ids: list[int] | None = None):
-    """A condition on Book: some library (or one of these groups' libraries) can lend a copy of it."""
-    copies = select(Copy.id).where(Copy.book_id == Book.id, Copy.status.in_(CIRCULATING))
-    if group_ids is not None:
-        copies = copies.where(Copy.group_id.in_(group_ids))
-    return exists(copies)
-
-
 def browse(page: int = 1, per_page: int = 20, *, leave_out_groups: list[int] | None = None):
-    """The whole catalogue, one page at a time: books some library can lend first, then the others.
-    Books that the libraries of `leave_out_groups` can lend are left out (she sees them apart)."""
-    query = select(Book).order_by(case((has_copy(), 0), else_=1), Book.title, Book.id)
-    if leave_out_groups:
-        query = query.where(~has_copy(leave_out_groups))
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    """The whole catalogue, one page at a time: books some library can lend first, then the others,
+    by title. Books that the libraries of `leave_out_groups` can lend are left out (she sees them
+    apart). Each item is a BookRow (id, title, authors, language: what a card shows),
+    not a Book; the total comes with the rows, a separate count only for a page past the end."""
+    dialect = db.session.get_bind().dialect.name
+    page_statement, count_statement = _browse_statements(dialect, bool(leave_out_groups))
+    values = {"groups": list(leave_out_groups)} if leave_out_groups else {}
+    return bound_page((page_statement, count_statement), values, page, per_page, counted=True,
+                      item=lambda row: BookRow(*row))
+
+
+@functools.cache
+def _browse_statements(dialect: str, leave_out: bool):
+    """Built once per process (her groups' ids an expanding parameter). Her groups' lendable books are
+    read from their copies once (by the group_id index), not tested per book; the total is a column
+    computed once (a scalar subquery), not the whole ordered list counted again (5.2 ms on SQLite at
+    program scale, 5,000 books) nor a window count (which made SQLite carry every row through the sort).
+    Whether some library can lend a book, for the order: on SQLite an EXISTS per book by copies'
+    book_id index (3.2 ms at program scale, where reading every copy into a set costs 4.8 ms); on
+    PostgreSQL the set, hashed once."""
+    books, copies = Book.__table__, Copy.__table__
+    lendable = select(copies.c.book_id).where(copies.c.status.in_(CIRCULATING))
+    query = select(books.c.id, books.c.title, books.c.authors, books.c.language)
+    if leave_out:
+        query = query.where(books.c.id.not_in(lendable.where(copies.c.group_id.in_(bindparam("groups", expanding=True)))))
+    count = select(func.count()).select_from(query.subquery())
+    if dialect == "sqlite":
+        some_library = exists(lendable.where(copies.c.book_id == books.c.id))
+    else:
+        some_library = books.c.id.in_(lendable)
+    page = (query.add_columns(count.scalar_subquery())
+            .order_by(case((some_library, 0), else_=1), books.c.title, books.c.id)
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+    return page, count
+
+
+class BookRow(NamedTuple):
+    """A book as a card shows it."""
+    id: int
+    title: str
+    authors: str | None
+    language: str
 
 
 def copy_counts(book_ids: list[int], group_ids: list[int] | None = None) -> dict[int, tuple[int, int]]:

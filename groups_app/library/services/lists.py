@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, case, or_, select
+from sqlalchemy import Integer, and_, bindparam, case, func, or_, select
 
 from ...accounts.models import User
 from ...core.timeutil import aware, utcnow, zone
@@ -15,7 +15,7 @@ from ...extensions import db
 from ...groups.models import Group, GroupFacilitator, Membership
 from ...groups.services.follow_up import led_groups
 from ..models import Book, Copy, Hold, Loan
-from .catalogue import CIRCULATING, browse, copy_counts, has_copy
+from .catalogue import CIRCULATING, browse, copy_counts
 from .circulation import borrower_groups
 
 ACTIVE_HOLD = ("waiting", "paused", "ready")
@@ -34,10 +34,10 @@ class Catalogue:
     """The catalogue without search terms. For a member of groups: first the books her groups'
     libraries can lend (her languages first), then the rest, paged; for anyone else: books some
     library can lend first, paged."""
-    rest: object  # a Flask-SQLAlchemy Pagination of Book
+    rest: object  # a Flask-SQLAlchemy Pagination of rows (id, title, authors, language): browse's
     counts: dict[int, tuple[int, int]]  # (copies, on the shelf) in every library, for `rest`
     her_groups: list = field(default_factory=list)  # Group or GroupChoice: each with its id and name
-    at_her_libraries: list[Book] = field(default_factory=list)  # on the first page only
+    at_her_libraries: list = field(default_factory=list)  # rows as `rest`'s, on the first page only
     her_counts: dict[int, tuple[int, int]] = field(default_factory=dict)  # at her groups' libraries
     more_at_her_libraries: bool = False
 
@@ -52,13 +52,32 @@ def catalogue(user, page: int = 1, groups: list | None = None) -> Catalogue:
     result = Catalogue(rest=rest, counts=copy_counts([b.id for b in rest.items]), her_groups=groups)
     if groups and rest.page == 1:
         languages = user.read_languages
-        hers = case({code: n for n, code in enumerate(languages)}, value=Book.language, else_=len(languages))
-        books = list(db.session.scalars(select(Book).where(has_copy(group_ids)).order_by(hers, Book.title, Book.id)
-                                        .limit(AT_HER_LIBRARIES + 1)))
+        ranks = {code: n for n, code in enumerate(languages)}  # a code listed twice ranks by its last place
+        values = {"groups": group_ids, "else_rank": len(languages)}
+        for n, (code, rank) in enumerate(ranks.items()):
+            values |= {f"language_{n}": code, f"rank_{n}": rank}
+        books = db.session.execute(_at_her_libraries_statement(len(ranks)), values).all()
         result.at_her_libraries = books[:AT_HER_LIBRARIES]
         result.more_at_her_libraries = len(books) > AT_HER_LIBRARIES
-        result.her_counts = copy_counts([b.id for b in result.at_her_libraries], group_ids)
+        result.her_counts = {b.id: (b.copies, int(b.on_shelf or 0)) for b in result.at_her_libraries}
     return result
+
+
+@functools.cache
+def _at_her_libraries_statement(languages: int):
+    """Built once per process for each number of her languages: the books her groups' libraries can
+    lend (her languages first, then by title), at most one more than are shown, each with its copies
+    and those on the shelf there (copy_counts' figures), from those copies in one statement."""
+    books, copies = Book.__table__, Copy.__table__
+    hers = case(*[(books.c.language == bindparam(f"language_{n}"), bindparam(f"rank_{n}", type_=Integer))
+                  for n in range(languages)], else_=bindparam("else_rank", type_=Integer))
+    return (select(books.c.id, books.c.title, books.c.authors, books.c.language,
+                   func.count(copies.c.id).label("copies"),
+                   func.sum(func.cast(copies.c.status == "on_shelf", Integer)).label("on_shelf"))
+            .select_from(books).join(copies, copies.c.book_id == books.c.id)
+            .where(copies.c.status.in_(CIRCULATING), copies.c.group_id.in_(bindparam("groups", expanding=True)))
+            .group_by(books.c.id, books.c.title, books.c.authors, books.c.language)
+            .order_by(hers, books.c.title, books.c.id).limit(AT_HER_LIBRARIES + 1))
 
 
 def filter_groups(user, linked: int | None = None) -> list[GroupChoice]:

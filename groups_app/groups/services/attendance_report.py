@@ -1,17 +1,37 @@
-"""The coordinator's attendance figures per group and month, and their CSV."""
+"""The coordinator's attendance figures per group and month, and their CSV.
+
+Each process keeps the figures it counted, per group and month, for the version of the facts they
+count (`data_versions`' row 'attendance', changed by triggers in the same transaction as any counted
+fact: migration 0019) and for as long as the clock leaves them true (until the group's next meeting
+starts, in a month still running): a coordinator paging through the report, or downloading the CSV
+again, has them counted once."""
 from __future__ import annotations
 
 import csv
 import functools
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
+from flask import current_app
 from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, bindparam, func, literal, or_, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    and_,
+    bindparam,
+    cast,
+    extract,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from ...accounts.models import User
@@ -20,6 +40,7 @@ from ...core.places import Locality
 from ...core.sql import bound_page, listed_in, listed_in_bound, listed_in_values
 from ...core.timeutil import aware, program_zone, utcnow, zone
 from ...extensions import db
+from ...main.models import ATTENDANCE, DataVersion
 from ..models import Attendance, Group, Guest, Meeting
 from ..models.meeting import SCHEDULED
 from ..schedule import local
@@ -60,8 +81,25 @@ class _LocalityNames(NamedTuple):  # what Locality.name reads, from the group's 
 
 PER_PAGE = 25
 REGULAR_OF_LAST, REGULAR_AT_LEAST = 6, 3  # a regular came to at least 3 of the group's last 6 meetings
-_MEETINGS, _REGULARS = 0, 1  # the two kinds of count in figures' last statement
+_MEETINGS, _REGULARS, _NEXT = 0, 1, 2  # the kinds of row in figures' last statement
 _EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)  # "since" for a group with fewer than six meetings held
+_KEPT = "groups.report_figures"  # app.extensions: a _Kept, the figures this process computed for one version
+_KEPT_AT_MOST = 20_000  # groups × months kept for one version; past it, the process starts afresh
+CHANGED_HERE = "groups_app.attendance_changed"  # PostgreSQL: set in a transaction that changed a counted fact (0019)
+
+
+class _Figures(NamedTuple):
+    """A group's figures for a month as computed with the clock at `cutoff`: they hold for any
+    later cutoff before `until`, the start of its next meeting (when that meeting counts as held, they
+    change), or for ever when no meeting of the group starts after `cutoff` (until None)."""
+    counts: tuple[int, ...]
+    cutoff: datetime
+    until: datetime | None
+
+
+class _Kept(NamedTuple):
+    version: int
+    figures: dict[tuple[int, str, date], _Figures]  # (group id, its zone, the month's first day)
 
 
 def _month_bounds(month: date) -> tuple[date, date]:
@@ -93,18 +131,23 @@ _GROUP_COLUMNS = (Group.id, Group.name, Group.timezone, Locality.name_en, Locali
 
 
 @functools.cache
-def _group_statements(by_locality: bool, by_language: bool):
+def _group_statements(by_locality: bool, by_language: bool, postgresql: bool = False):
     """The report's groups for each combination of filters, built once per process (the filters'
     values, a page's limit and offset are bound parameters): a page with its total as a window
     count beside the rows, the total alone (for a page past the end, which has no rows to carry
-    it), and the CSV's rounds. Building them on every request cost a page a few hundred calls."""
+    it), and the CSV's rounds. Building them on every request cost a page a few hundred calls.
+    Each row of a page or a round carries the figures' version and, on PostgreSQL, whether this
+    transaction changed a counted fact (`_version`): read before the figures are, in the same statement
+    as the groups."""
     conditions = [Group.archived.is_(False)]
     if by_locality:
         conditions.append(Group.locality_id == bindparam("locality_id"))
     if by_language:
         conditions.append(listed_in_bound(Group.languages, "language"))
-    groups = (select(*_GROUP_COLUMNS).join(Locality, Locality.id == Group.locality_id).where(*conditions)
-              .order_by(Group.name, Group.id))
+    version = select(DataVersion.n).where(DataVersion.name == ATTENDANCE).scalar_subquery()
+    changed_here = func.current_setting(CHANGED_HERE, True) if postgresql else null()
+    groups = (select(*_GROUP_COLUMNS, version, changed_here).join(Locality, Locality.id == Group.locality_id)
+              .where(*conditions).order_by(Group.name, Group.id))
     limit, offset = bindparam("limit"), bindparam("offset")
     return (groups.add_columns(func.count().over()).limit(limit).offset(offset),
             select(func.count()).select_from(Group).where(*conditions), groups.limit(limit).offset(offset))
@@ -117,7 +160,19 @@ def _group_filters(locality_id: int | None, language: str | None) -> tuple[tuple
         params["locality_id"] = locality_id
     if language:
         params.update(listed_in_values("language", language))
-    return _group_statements(bool(locality_id), bool(language)), params
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    return _group_statements(bool(locality_id), bool(language), postgresql), params
+
+
+def _version(groups) -> int | None:
+    """The figures' version that the groups' rows carry; None when there is none to keep figures
+    under: no rows, no version row (a database emptied by hand), or, on PostgreSQL, a transaction that
+    changed a counted fact (its triggers change the version once per transaction, so later changes in
+    it would leave the version as it is)."""
+    if not groups:
+        return None
+    version, changed_here = groups[0][-2:]
+    return None if changed_here == "y" else version
 
 
 def report_page(month: date, locality_id: int | None = None, language: str | None = None, page: int = 1,
@@ -131,11 +186,12 @@ def report_page(month: date, locality_id: int | None = None, language: str | Non
 
 
 def _report_rows(groups, month: date, now: datetime | None) -> list[ReportRow]:
-    """Each group's (id, name, zone, locality's names) with its figures, as the report's rows."""
-    counts = _counts({group[0]: group[2] for group in groups}, month, now)
+    """Each group's (id, name, zone, locality's names, the figures' version...) with its figures, as
+    the report's rows."""
+    counts = _counts({group[0]: group[2] for group in groups}, month, now, _version(groups))
     locale = str(get_locale() or "en")
     return [ReportRow(group_id, name, _locality_name(_LocalityNames(*names), locale), *counts[group_id])
-            for group_id, name, _zone, *names in groups]
+            for group_id, name, _zone, *names, _n, _changed in groups]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -201,9 +257,14 @@ def _statements(group_ids, cutoff, in_month):
                .join(Attendance, Attendance.meeting_id == Meeting.id)
                .group_by(window.c.group_id, Attendance.user_id, Attendance.guest_id)
                .having(func.count() >= REGULAR_AT_LEAST).subquery())
+    # And when each group's next meeting starts (whole seconds since 1970, rounded down): until then,
+    # the figures of a month still running hold (`_counts`)
+    following = and_(Meeting.group_id.in_(group_ids), Meeting.status == SCHEDULED, Meeting.starts_at > cutoff)
+    next_start = cast(func.floor(extract("epoch", func.min(Meeting.starts_at))), BigInteger)
     counts = union_all(
         select(Meeting.group_id, literal(_MEETINGS), func.count()).where(held, in_month).group_by(Meeting.group_id),
         select(regular.c.group_id, literal(_REGULARS), func.count()).group_by(regular.c.group_id),
+        select(Meeting.group_id, literal(_NEXT), next_start).where(following).group_by(Meeting.group_id),
     )
     return people, counts
 
@@ -227,19 +288,61 @@ def figures(groups: list[Group], month: date, now: datetime | None = None) -> li
     reading only the month's and the last six meetings' rows through indexes; Python sees one row
     per mother who came that month. A month is the group's own calendar month.
     """
-    counts = _counts({group.id: group.timezone for group in groups}, month, now)
+    counts = _counts({group.id: group.timezone for group in groups}, month, now)  # computed, none kept
     return [GroupMonth(group, *counts[group.id]) for group in groups]
 
 
-def _counts(zone_of: dict[int, str], month: date, now: datetime | None) -> dict[int, list[int]]:
+def _counts(zone_of: dict[int, str], month: date, now: datetime | None,
+            version: int | None = None) -> dict[int, Sequence[int]]:
     """`figures` for groups given as {id: time zone}: per group id, [meetings, attendances, distinct,
-    first-timers, pregnant, breastfeeding, regulars]. The rows are read at once (`all()`), and the
-    day each mother first came this month is made once per meeting start and zone, not per mother."""
+    first-timers, pregnant, breastfeeding, regulars]. With the figures' `version` (read before, in the
+    statement that found the groups), a group's figures this process computed for the same version
+    and month, and that the clock's progress has not changed since, are taken as they are; the
+    statements count only the others, and their figures are kept for the next reader."""
     if not zone_of:
         return {}
     first, following = _month_bounds(month)
-    cutoff = min(now or utcnow(), _midnight(following, program_zone()))  # as of the month's end
+    month_over = _midnight(following, program_zone())
+    cutoff = min(now or utcnow(), month_over)  # as of the month's end
+    kept = _kept(version)
+    counts: dict[int, Sequence[int]] = {}
+    if kept is not None:
+        for group_id, name in zone_of.items():
+            known = kept.get((group_id, name, first))
+            if known is not None and known.cutoff <= cutoff and (known.until is None or cutoff < known.until):
+                counts[group_id] = known.counts
+    missing = {group_id: name for group_id, name in zone_of.items() if group_id not in counts}
+    if not missing:
+        return counts
+    computed, next_starts = _computed(missing, first, following, cutoff)
+    counts.update(computed)
+    if kept is not None:
+        for group_id, name in missing.items():
+            # A month that is over stays as it is; in a month still running, a group's figures hold
+            # until its next meeting starts
+            until = None if cutoff >= month_over or group_id not in next_starts else next_starts[group_id]
+            kept[(group_id, name, first)] = _Figures(tuple(computed[group_id]), cutoff, until)
+    return counts
+
+
+def _kept(version: int | None) -> dict[tuple[int, str, date], _Figures] | None:
+    """The figures this process keeps for `version` (a fresh, empty store when the version changed:
+    replaced whole, so the threads of a process never see one half changed); None: keep nothing."""
+    if version is None:
+        return None
+    kept = current_app.extensions.get(_KEPT)
+    if kept is None or kept.version != version or len(kept.figures) > _KEPT_AT_MOST:
+        kept = current_app.extensions[_KEPT] = _Kept(version, {})
+    return kept.figures
+
+
+def _computed(zone_of: dict[int, str], first: date, following: date,
+              cutoff: datetime) -> tuple[dict[int, list[int]], dict[int, datetime]]:
+    """The figures of these groups counted by the database (`_counts`' two statements), and when each
+    group's next meeting after the cutoff starts. The rows are read at once (`all()`), and the day
+    each mother first came this month is made once per meeting start and zone, not per mother."""
     counts = {group_id: [0, 0, 0, 0, 0, 0, 0] for group_id in zone_of}
+    next_starts: dict[int, datetime] = {}
     zones: dict[str, list[int]] = {}
     for group_id, name in zone_of.items():
         zones.setdefault(name, []).append(group_id)
@@ -271,8 +374,11 @@ def _counts(zone_of: dict[int, str], month: date, now: datetime | None) -> dict[
             entry[5] += 1  # breastfeeding and not pregnant
 
     for group_id, kind, n in db.session.execute(counts_statement, params).all():
-        counts[group_id][0 if kind == _MEETINGS else 6] = n
-    return counts
+        if kind == _NEXT:
+            next_starts[group_id] = datetime.fromtimestamp(int(n), UTC)
+        else:
+            counts[group_id][0 if kind == _MEETINGS else 6] = n
+    return counts, next_starts
 
 
 CSV_COLUMNS = (

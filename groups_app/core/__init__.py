@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from ..config import PROJECT_ROOT
 from ..extensions import babel, csrf, db, login_manager, migrate
-from . import commands, db_retry, i18n, security, static, web
+from . import commands, db_retry, i18n, read_only_end, security, static, web
 from . import input as request_input
 
 
@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     request_input.init_app(app)  # first: the URL converters must be in place before any rule is added
     db.init_app(app)
     db_retry.init_app(app)  # first thing in a request: its connection, waiting a moment for a restarting database
+    read_only_end.init_app(app)  # after db.init_app: a request that only read commits (PostgreSQL keeps its plans)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.install_request_cached_catalogs(app, babel)  # after Babel's own: a page finds its catalog once

@@ -1,0 +1,79 @@
+"""A request that only read ends with COMMIT on PostgreSQL, so that psycopg keeps its prepared
+statements (a ROLLBACK makes it forget them all); anything that wrote, failed or waits to be flushed
+ends with a rollback as before, and SQLite is left alone."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import event, func, select, update
+
+from groups_app.accounts.models import User
+from groups_app.core.read_only_end import end_read_only
+from tests.conftest import login, make_mother
+
+POSTGRESQL = os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")
+
+
+def test_a_request_that_only_read_commits_on_postgresql_and_not_on_sqlite(app, db):
+    make_mother(name="Amal")
+    with app.app_context():  # a context of its own, as a request has: its own session
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
+        assert db.session().in_transaction()
+        assert end_read_only() is POSTGRESQL
+        assert db.session().in_transaction() is not POSTGRESQL
+
+
+def test_a_transaction_that_wrote_is_rolled_back_at_the_end_and_keeps_nothing(app, db):
+    mother = make_mother(name="Amal")
+    with app.app_context():
+        db.session.scalar(select(User.name).where(User.id == mother.id))
+        db.session.execute(update(User).where(User.id == mother.id).values(name="Changed, never committed"))
+        assert end_read_only() is False
+    db.session.expire_all()
+    assert db.session.scalar(select(User.name).where(User.id == mother.id)) == "Amal"
+
+
+def test_a_request_that_failed_or_left_changes_unflushed_is_not_committed(app, db):
+    mother = make_mother(name="Amal")
+    with app.app_context():
+        db.session.scalar(select(User.name).where(User.id == mother.id))
+        assert end_read_only(RuntimeError("the view raised")) is False
+        assert db.session().in_transaction()
+    with app.app_context():
+        her = db.session.get(User, mother.id)
+        her.name = "Changed, never flushed"
+        assert end_read_only() is False
+    db.session.expire_all()
+    assert db.session.get(User, mother.id).name == "Amal"
+
+
+def test_without_a_session_or_a_transaction_there_is_nothing_to_end(app, db):
+    with app.app_context():
+        assert end_read_only() is False  # no session was made
+    with app.app_context():
+        db.session()
+        assert end_read_only() is False  # a session that never began
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="PostgreSQL only: psycopg's prepared statements")
+def test_a_page_read_again_and_again_runs_on_prepared_statements(app, db):
+    mother = make_mother()
+    client = app.test_client()
+    login(client, mother)
+    connections = set()
+
+    def used(conn, cursor, statement, parameters, context, executemany):
+        connections.add(conn.connection.dbapi_connection)
+
+    event.listen(db.engine, "before_cursor_execute", used)
+    try:
+        for _ in range(12):  # the pool may hand out two connections in turn: each runs the page six times
+            assert client.get("/").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", used)
+    prepared = []
+    for connection in connections:  # idle in the pool, between transactions
+        prepared.append(connection.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()[0])
+        connection.rollback()
+    assert max(prepared) >= 3  # her session's user, her home's statements

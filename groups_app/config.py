@@ -25,6 +25,15 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _prepared(database_url: str) -> dict:
+    """PostgreSQL: psycopg prepares a statement a connection has run five times (planned once, see
+    core/read_only_end.py); DB_PREPARED_STATEMENTS=0 turns that off (PgBouncer in transaction mode
+    before 1.21 cannot carry prepared statements from one transaction to the next)."""
+    if database_url.startswith("postgresql") and not _bool("DB_PREPARED_STATEMENTS", True):
+        return {"connect_args": {"prepare_threshold": None}}
+    return {}
+
+
 MIN_SECRET_BYTES = 32
 DEVELOPMENT_URL = "http://localhost:5000"
 
@@ -88,7 +97,7 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         # Each pooled connection is tested before use (a restarted database closed them all), and a
         # request that cannot connect waits and connects again this many times (core/db_retry.py).
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, **_prepared(database_url)},
         "DB_RETRIES": _int("DB_RETRIES", 2),
         # Where `flask backup` writes its archives when not told (--to): keep it off the web root.
         "BACKUP_DIR": os.environ.get("BACKUP_DIR", str(Path(instance_path) / "backups")),

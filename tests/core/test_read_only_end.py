@@ -77,3 +77,13 @@ def test_a_page_read_again_and_again_runs_on_prepared_statements(app, db):
         prepared.append(connection.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()[0])
         connection.rollback()
     assert max(prepared) >= 3  # her session's user, her home's statements
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler(monkeypatch):
+    from groups_app.config import _prepared
+
+    monkeypatch.delenv("DB_PREPARED_STATEMENTS", raising=False)
+    assert _prepared("postgresql+psycopg://u:p@h/db") == {}
+    monkeypatch.setenv("DB_PREPARED_STATEMENTS", "0")
+    assert _prepared("postgresql+psycopg://u:p@h/db") == {"connect_args": {"prepare_threshold": None}}
+    assert _prepared("sqlite:////tmp/x.sqlite") == {}

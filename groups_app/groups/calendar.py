@@ -13,13 +13,14 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Alarm, Calendar, Event
-from sqlalchemy import select
+from sqlalchemy import func, null, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
 from ..core.errors import DomainError
 from ..core.timeutil import aware, utcnow
 from ..extensions import db
+from ..main.models import CALENDAR, DataVersion
 from .models import CalendarFeed, Group, Meeting, Membership
 from .models.group import MEMBER
 from .models.meeting import REMINDERS
@@ -36,6 +37,24 @@ class Feed:
     user: User
     token: str
     reminder: str
+    # The version of what her feed's meetings show (migration 0021), read with her account: None when
+    # there is none to keep a digest under (no version row, or a transaction that changed one)
+    version: int | None = None
+
+
+CALENDAR_CHANGED_HERE = "groups_app.calendar_changed"  # PostgreSQL: this transaction changed a watched fact (0021)
+
+
+def _version_columns():
+    """The feeds' version and, on PostgreSQL, whether this transaction changed it: beside her account.
+    Made for each statement (shared between statements, the ORM took them for new ones once)."""
+    version = select(DataVersion.n).where(DataVersion.name == CALENDAR).scalar_subquery()
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    return version, (func.current_setting(CALENDAR_CHANGED_HERE, True) if postgresql else null())
+
+
+def _kept_version(version: int | None, changed_here: str | None) -> int | None:
+    return None if changed_here == "y" else version
 
 
 def _default_token(user_id: int) -> str:
@@ -94,21 +113,25 @@ def feed_owner(token: str) -> Feed | None:
     keeps the default address of its own owner, or has a random one, which never looks like it)."""
     match = re.fullmatch(r"d(\d{1,12})-[0-9a-f]{32}", token or "")
     if match is None:
-        row = db.session.scalar(select(CalendarFeed).options(joinedload(CalendarFeed.user))
-                                .where(CalendarFeed.token == token))
-        return Feed(row.user, row.token, row.reminder) if row is not None else None
+        found = db.session.execute(select(CalendarFeed, *_version_columns()).options(joinedload(CalendarFeed.user))
+                                   .where(CalendarFeed.token == token)).first()
+        if found is None:
+            return None
+        row, version, changed_here = found
+        return Feed(row.user, row.token, row.reminder, _kept_version(version, changed_here))
     found = db.session.execute(
-        select(User, CalendarFeed.token, CalendarFeed.reminder)
+        select(User, CalendarFeed.token, CalendarFeed.reminder, *_version_columns())
         .outerjoin(CalendarFeed, CalendarFeed.user_id == User.id).where(User.id == int(match.group(1)))
     ).first()
     if found is None:
         return None
-    user, saved_token, reminder = found
+    user, saved_token, reminder, version, changed_here = found
+    version = _kept_version(version, changed_here)
     if saved_token is not None:
-        return Feed(user, saved_token, reminder) if hmac.compare_digest(token, saved_token) else None
+        return Feed(user, saved_token, reminder, version) if hmac.compare_digest(token, saved_token) else None
     if not hmac.compare_digest(token, _default_token(user.id)):
         return None
-    return Feed(user, token, DEFAULT_REMINDER)
+    return Feed(user, token, DEFAULT_REMINDER, version)
 
 
 FEED_HISTORY_DAYS = 92  # a feed keeps the last three months; years of meetings would only slow every refresh

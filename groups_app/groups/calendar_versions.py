@@ -9,6 +9,11 @@ features add, the catalogs and this code's format). The windows ("from three mon
 leaving the window changes the rows and the digest: no "day" needs to be part of it.
 A body is read between two readings of its version and carries it (and is kept) only when they
 agree, so a change saved while it is written never leaves a version on a body it does not match.
+
+A member's feed keeps the digest of its rows, per process, for the version of the facts they are
+read from (`data_versions`' row 'calendar', changed by triggers: migration 0021), read beside her
+account before anything else, and for as long as the clock leaves the rows as they are (until the
+oldest meeting it carries leaves its three months): a fetch with nothing changed reads no rows.
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import icalendar
 from flask import current_app
@@ -26,11 +32,25 @@ from sqlalchemy import String, bindparam, cast, literal, null, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..core.places import Locality
+from ..core.timeutil import aware
 from ..extensions import db
 from .calendar import Feed, group_since, group_window, member_since, member_window
 from .models import Group, Meeting, TopicText
 
-FEED_FORMAT = "3"  # raise when this module changes what a feed says for the same data
+FEED_FORMAT = "4"  # raise when this module changes what a feed says for the same data
+
+
+class _KeptRows(NamedTuple):
+    """A feed's rows' digest, read with its window starting at `since`: it holds for any later start
+    up to `until` (the oldest meeting's start: after it, that meeting leaves the window), or for
+    ever when the window held no meeting (until None)."""
+    since: datetime
+    until: datetime | None
+    digest: str
+
+
+_KEPT = "groups.feed_rows"  # app.extensions: (version, {(owner, languages): _KeptRows})
+_KEPT_AT_MOST = 20_000  # feeds kept for one version; past it, the process starts afresh
 
 
 def _version_statement(personal: bool):
@@ -46,7 +66,8 @@ def _version_statement(personal: bool):
                       Locality.name_he, Locality.name_ar, Locality.name_ru] if personal else [])
     meetings = select(literal("m").label("kind"), Meeting.id.label("a"), Meeting.sequence.label("b"),
                       Meeting.duration_minutes, Meeting.topic_id, Meeting.status, cast(Meeting.starts_at, String),
-                      cast(Meeting.updated_at, String), *group_columns).where(Meeting.id.in_(window))
+                      cast(Meeting.updated_at, String), *group_columns,
+                      Meeting.starts_at.label("start")).where(Meeting.id.in_(window))
     if personal:
         meetings = meetings.join(Group, Group.id == Meeting.group_id).join(Locality, Locality.id == Group.locality_id)
     languages = bindparam("languages", expanding=True)
@@ -54,7 +75,7 @@ def _version_statement(personal: bool):
     shown = TopicText.language.in_(languages) | ~select(other.id).where(
         other.topic_id == TopicText.topic_id, other.language.in_(languages)).exists()
     texts = select(literal("t"), TopicText.topic_id, TopicText.id, null(), null(), TopicText.language,
-                   TopicText.title, TopicText.description, *[null()] * len(group_columns)
+                   TopicText.title, TopicText.description, *[null()] * len(group_columns), null()
                    ).where(TopicText.topic_id.in_(select(Meeting.topic_id).where(Meeting.id.in_(window))), shown)
     return union_all(meetings, texts).order_by("kind", "a", "b")
 
@@ -68,6 +89,26 @@ def _version_rows(personal: bool, owner: int, since: datetime, languages: list[s
         statement = _STATEMENTS[personal] = _version_statement(personal)
     rows = db.session.execute(statement, {"owner": owner, "since": since, "languages": [*languages, "en"]}).all()
     return [tuple(row) for row in rows]  # all at once: row by row, the cursor was asked once per row
+
+
+def _rows_digest(personal: bool, owner: int, since: datetime, languages: list[str], version: int | None) -> str:
+    """The digest of the feed's rows (`_version_rows`): kept by this process for `version` (None:
+    keep nothing) and for as long as the window's start, moving with the clock, leaves them as they
+    are; read and kept otherwise. Each meeting row's last column is its start, typed."""
+    key = (personal, owner, tuple(languages))
+    kept = current_app.extensions.get(_KEPT) if version is not None else None
+    if kept is not None and kept[0] == version:
+        known = kept[1].get(key)
+        if known is not None and known.since <= since and (known.until is None or since <= known.until):
+            return known.digest
+    rows = _version_rows(personal, owner, since, languages)
+    digest = hashlib.sha256(repr([row[:-1] for row in rows]).encode()).hexdigest()  # `_digest` adds the rest
+    if version is not None:
+        if kept is None or kept[0] != version or len(kept[1]) > _KEPT_AT_MOST:
+            kept = current_app.extensions[_KEPT] = (version, {})  # replaced whole: safe for threads
+        starts = [aware(row[-1]) for row in rows if row[0] == "m"]
+        kept[1][key] = _KeptRows(since, min(starts) if starts else None, digest)
+    return digest
 
 
 def _digest(*parts) -> str:
@@ -101,7 +142,7 @@ def group_feed_version(group: Group, now: datetime) -> str:
     place = group.locality
     return _digest("group", group.id, group.name, group.languages, group.timezone, group.venue_kind, shown_address,
                    (place.name_en, place.name_he, place.name_ar, place.name_ru),
-                   _version_rows(False, group.id, group_since(now), group.language_list))
+                   [row[:-1] for row in _version_rows(False, group.id, group_since(now), group.language_list)])
 
 
 class FeedEvents(Sequence):
@@ -131,16 +172,17 @@ class FeedEvents(Sequence):
         return self._made()[index]
 
 
-def personal_feed_version(feed: Feed, name: str, extra: list, now: datetime) -> str:
+def personal_feed_version(feed: Feed, name: str, extra: list, now: datetime, kept: bool = True) -> str:
     """Her feed: her address and reminder, her languages, the feed's name as this request writes
     it, what other features add (each contribution's rows when it gives them as FeedEvents, else
     its events as written), and her groups' meetings with each group's details (she is a member of
-    each, so the address is part of it)."""
+    each, so the address is part of it: their rows' digest, kept per version of what they show;
+    with `kept` False, read from the database whatever was kept, as `feed_body` reads it again)."""
     user = feed.user
     added = [part.rows if isinstance(part, FeedEvents) else b"".join(event.to_ical() for event in part)
              for part in extra]
     return _digest("personal", user.id, feed.token, feed.reminder, user.language, user.other_languages, name, added,
-                   _version_rows(True, user.id, member_since(now), user.read_languages))
+                   _rows_digest(True, user.id, member_since(now), user.read_languages, feed.version if kept else None))
 
 
 def events_of(extra: list) -> list:

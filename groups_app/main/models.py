@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 
 OVERVIEW = "overview"  # the program overview's counts (main.services.program_overview)
+CALENDAR = "calendar"  # what members' calendar feeds show (groups.calendar_versions; migration 0021)
 ATTENDANCE = "attendance"  # the attendance report's figures (groups.services.attendance_report; migration 0019)
 
 

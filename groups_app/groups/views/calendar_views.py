@@ -26,16 +26,17 @@ def _ics(body: bytes, filename: str, private: bool) -> Response:
     return response
 
 
-def _conditional(read_version, build, filename: str, private: bool) -> Response:
+def _conditional(read_version, build, filename: str, private: bool, read_again=None) -> Response:
     """304 when her calendar program already has this version (nginx's gzip turns an ETag weak,
-    hence the weak comparison); otherwise the body, built or kept (calendar_versions.feed_body)."""
+    hence the weak comparison); otherwise the body, built or kept (calendar_versions.feed_body),
+    which reads the version again after building it (`read_again`, from the database itself)."""
     version = read_version()
     if request.if_none_match.contains_weak(version):
         response = Response(status=304)
         if private:
             response.headers["Cache-Control"] = "no-store"
     else:
-        body, version = versions.feed_body(version, build, read_version)
+        body, version = versions.feed_body(version, build, read_again or read_version)
         response = _ics(body, filename, private)
     if version is not None:
         response.set_etag(version)
@@ -63,7 +64,7 @@ def personal_calendar(token: str):
     return _conditional(lambda: versions.personal_feed_version(feed, name, extra, now), lambda: feeds.build_calendar(
         feeds.meetings_of_member(user, now), user, user.read_languages, name, feed.reminder, versions.events_of(extra),
         member=True),
-        "my-groups.ics", True)
+        "my-groups.ics", True, read_again=lambda: versions.personal_feed_version(feed, name, extra, now, kept=False))
 
 
 @allow(owner("members and facilitators of the group"))

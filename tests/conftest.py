@@ -9,7 +9,7 @@ import os
 import re
 import threading
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from flask.testing import FlaskClient
@@ -26,6 +26,21 @@ from groups_app.extensions import db as _db
 PASSWORD = "a quiet cup of tea"
 ROLE_NAMES = ("mother", "facilitator", "volunteer", "coordinator", "staff", "admin")
 KEEP_TABLES = {"localities", "alembic_version"}  # reference data loaded once per run
+
+
+def _test_clock() -> datetime | None:
+    """GROUPS_APP_TEST_CLOCK=2026-12-31T22:30:00+00:00 runs every test with the app's clock stopped
+    there (a test that sets its own clock still wins), to find tests that pass only on some dates."""
+    value = os.environ.get("GROUPS_APP_TEST_CLOCK", "").strip()
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"GROUPS_APP_TEST_CLOCK needs a zone, as in 2026-12-31T22:30:00+00:00: {value!r}")
+    return moment
+
+
+TEST_CLOCK = _test_clock()
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -58,6 +73,7 @@ def make_test_app(database_url: str, instance_path: str, **overrides):
     config.update(overrides)
     app = create_app(config)
     app.test_client_class = FreshContextClient
+    set_clock(app, TEST_CLOCK)
     return app
 
 
@@ -93,6 +109,7 @@ def app(_session_app, tmp_path):
     app = _session_app
     app.config["OUTBOX_DIR"] = str(tmp_path / "outbox")
     app.config["WTF_CSRF_ENABLED"] = False
+    set_clock(app, TEST_CLOCK)  # None (the clock running) unless GROUPS_APP_TEST_CLOCK is set
     with app.app_context():
         yield app
         _db.session.remove()

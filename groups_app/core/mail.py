@@ -2,6 +2,7 @@
 delivers through SMTP when MAIL_SERVER is set and otherwise to a readable folder."""
 from __future__ import annotations
 
+import itertools
 import secrets
 import smtplib
 from dataclasses import dataclass
@@ -129,6 +130,16 @@ class Delivery:
     failed: int = 0
 
 
+_OUTBOX_SEQUENCE = itertools.count()
+
+
+def outbox_stem() -> str:
+    """A name for a file in the outbox folder that sorts in the order of writing (mail and texts
+    share the folder): the moment, then a counter for when the clock is stopped (tests, demos) and
+    every message has the same moment, then a random part for other processes."""
+    return f"{utcnow():%Y%m%dT%H%M%S%f}-{next(_OUTBOX_SEQUENCE):09d}-{secrets.token_hex(3)}"
+
+
 class _Transport:
     """SMTP when MAIL_SERVER is set (one connection for the round), else the outbox folder."""
 
@@ -142,7 +153,7 @@ class _Transport:
         if not config["MAIL_SERVER"]:
             outbox = Path(config["OUTBOX_DIR"])
             outbox.mkdir(parents=True, exist_ok=True)
-            name = f"{utcnow():%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}.eml"
+            name = f"{outbox_stem()}.eml"
             (outbox / name).write_bytes(message.as_bytes(policy=policy.SMTPUTF8))
             return
         if self.smtp is None:

@@ -12,7 +12,6 @@ import base64
 import hashlib
 import hmac
 import json
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +26,7 @@ from urllib.error import HTTPError
 from urllib.parse import urlencode, urlsplit
 from urllib.request import Request, urlopen
 
+from ..core.mail import outbox_stem
 from ..core.timeutil import utcnow
 from .segments import count_segments
 
@@ -66,7 +66,7 @@ class FolderGateway:
 
     def send(self, to: str, body: str) -> SendResult:
         size = count_segments(body)
-        message_id = f"text-{utcnow():%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}"
+        message_id = f"text-{outbox_stem()}"
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = to

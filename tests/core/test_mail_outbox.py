@@ -293,3 +293,19 @@ def test_the_worker_sends_each_round_until_stopped(app, db, monkeypatch):
     assert result.exit_code == 0 and "1 sent" in result.output and "Stopped." in result.output
     assert rounds == [app.config["MAIL_POLL_SECONDS"]]
     assert [m.to for m in outbox.outbox_messages()] == ["huda@example.org"]
+
+
+def test_the_outbox_folder_keeps_the_order_of_writing_when_the_clock_is_stopped(app, db):
+    """Mail and texts share the folder and it is read oldest first: with the clock stopped (tests,
+    demos) every file has the same moment, and the random part of the name alone would order them."""
+    from groups_app.core.timeutil import set_clock
+    from groups_app.texts.gateways import FolderGateway
+
+    set_clock(app, utcnow())
+    texts = FolderGateway(app.config["OUTBOX_DIR"])
+    for n in range(8):
+        send_mail(f"mother{n}@example.org", f"Mail {n}", "Hello")
+        deliver_due()
+        texts.send("+972501234567", f"Text {n}")
+    read = [m.subject if m.subject.startswith("Mail") else m.body.strip() for m in outbox.outbox_messages()]
+    assert read == [kind for n in range(8) for kind in (f"Mail {n}", f"Text {n}")]

@@ -2,7 +2,7 @@
 the same thing as the objects they used to read (due day in the group's zone, overdue, hold states)."""
 from datetime import UTC, datetime, timedelta
 
-from groups_app.core.timeutil import set_clock
+from groups_app.core.timeutil import set_clock, utcnow
 from groups_app.library.models import Hold, Loan
 from groups_app.library.services import circulation as c
 from groups_app.library.services import lists
@@ -49,7 +49,8 @@ def test_my_books_is_her_session_her_loans_and_her_holds(client, db):
 
     # The same due day and lateness as the Loan objects tell, in each group's own zone.
     loans, seen = {loan.id: loan for loan in c.open_loans(mother)}, set()
-    for moment in (datetime.now(UTC), datetime.now(UTC) + timedelta(days=28, hours=12), datetime(2030, 1, 1, tzinfo=UTC)):
+    now = utcnow()  # the app's clock, which lent them (not the server's: a run may stop it elsewhere)
+    for moment in (now, now + timedelta(days=28, hours=12), datetime(2030, 1, 1, tzinfo=UTC)):
         set_clock(client.application, moment)
         mine = lists.my_loans(mother)
         seen.update(row.overdue for row in mine)

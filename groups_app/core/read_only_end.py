@@ -12,7 +12,10 @@ reached its fifth run.
 For a transaction that ran nothing but SELECT statements, COMMIT and ROLLBACK do the same to the
 data (nothing); only psycopg's memory differs. So at the end of a request that raised nothing, if
 every statement of the session's transaction was a SELECT and nothing is waiting to be flushed, the
-transaction is committed; any other request ends as before, with a rollback (a request that failed
+connection itself commits (psycopg's `commit()`, under SQLAlchemy): the rollback that follows, from
+the session and the pool, then finds no transaction and sends nothing. The session is not committed:
+that would expire the objects it loaded, and a streamed answer (the attendance CSV) still reads her
+account after this point. Any other request ends as before, with a rollback (a request that failed
 after writing keeps nothing of it). SQLite is left alone: its driver keeps its own statement cache
 whatever ends a transaction.
 
@@ -55,7 +58,7 @@ def _reads_only(statement: str) -> bool:
 
 
 def end_read_only(error: BaseException | None = None) -> bool:
-    """Commit the session's transaction when it only read, on PostgreSQL; True when it did."""
+    """End the session's transaction with COMMIT when it only read, on PostgreSQL; True when it did."""
     if error is not None or not db.session.registry.has():
         return False
     session = db.session()
@@ -64,7 +67,7 @@ def end_read_only(error: BaseException | None = None) -> bool:
             or connection.dialect.name != "postgresql" or connection.info.get(_WROTE, True)
             or session.new or session.dirty or session.deleted):
         return False
-    session.commit()
+    connection.connection.dbapi_connection.commit()  # the session and its objects stay as they are
     return True
 
 

@@ -14,7 +14,7 @@ ATTENDANCE = "attendance"  # the attendance report's figures (groups.services.at
 class DataVersion(db.Model):
     """A name and a value that changes whenever the facts behind that name change.
 
-    The rows are written by database triggers only (migration 0018), never by the app: every write
+    The rows are written by database triggers only (migrations 0018, 0019, 0021), never by the app: every write
     path (the ORM, Core updates, bulk loads, erasure jobs) changes them in the same transaction as
     the facts. The value is a fresh random 64-bit number each time, not a counter: a counter would
     come back to the same number after a rolled-back change, a restored backup or an emptied table,

@@ -25,7 +25,7 @@ SQLALCHEMY_ENGINE_OPTIONS' connect_args.
 """
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
@@ -67,7 +67,14 @@ def end_read_only(error: BaseException | None = None) -> bool:
             or connection.dialect.name != "postgresql" or connection.info.get(_WROTE, True)
             or session.new or session.dirty or session.deleted):
         return False
-    connection.connection.dbapi_connection.commit()  # the session and its objects stay as they are
+    try:
+        connection.connection.dbapi_connection.commit()  # the session and its objects stay as they are
+    except Exception as error:  # noqa: BLE001  # the server went away since the last statement
+        # Never raise from here: Flask would skip the teardowns after this one, and the session would
+        # outlive its request with a dead connection (a later context at the same address takes it)
+        current_app.logger.warning("Ending a read-only request with COMMIT failed (%s); it rolls back instead.",
+                                   type(error).__name__)
+        return False
     return True
 
 

@@ -116,3 +116,27 @@ def test_a_streamed_csv_read_after_its_request_ended_still_reads_her_account(app
     assert client.post("/login", data={"identifier": coordinator.email, "password": PASSWORD}).status_code == 302
     answer = client.get("/coordinator/attendance.csv")
     assert answer.status_code == 200 and "Rahat mornings" in answer.get_data(as_text=True)
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="PostgreSQL only: the connection's own COMMIT")
+def test_a_commit_that_fails_never_raises_so_the_session_is_still_removed(app, db, monkeypatch):
+    """The database went away after the request's last statement: ending it must not raise, or Flask
+    would skip Flask-SQLAlchemy's teardown and a later request could find this session, dead."""
+    import psycopg
+
+    make_mother(name="Amal")
+    context = app.app_context()
+    context.push()
+    try:
+        db.session.scalar(select(func.count()).select_from(User))
+        dbapi = db.session().connection().connection.dbapi_connection
+
+        def gone():
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+        monkeypatch.setattr(dbapi, "commit", gone)
+        assert end_read_only() is False
+    finally:
+        context.pop()  # runs end_read_only again, then Flask-SQLAlchemy's removal: neither raises
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1

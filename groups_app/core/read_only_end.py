@@ -20,8 +20,7 @@ after writing keeps nothing of it). SQLite is left alone: its driver keeps its o
 whatever ends a transaction.
 
 With PgBouncer in transaction mode in front of PostgreSQL, prepared statements need its
-`max_prepared_statements` (1.21 or later); or set psycopg's `prepare_threshold` to None in
-SQLALCHEMY_ENGINE_OPTIONS' connect_args.
+`max_prepared_statements` (1.21 or later), or DB_PREPARED_STATEMENTS=0 (config.py) turns them off.
 """
 from __future__ import annotations
 

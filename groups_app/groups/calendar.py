@@ -13,14 +13,15 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Alarm, Calendar, Event
-from sqlalchemy import func, null, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
 from ..core.errors import DomainError
 from ..core.timeutil import aware, utcnow
 from ..extensions import db
-from ..main.models import CALENDAR, DataVersion
+from ..main.models import CALENDAR
+from ..main.versions import usable, version_columns
 from .models import CalendarFeed, Group, Meeting, Membership
 from .models.group import MEMBER
 from .models.meeting import REMINDERS
@@ -42,19 +43,9 @@ class Feed:
     version: int | None = None
 
 
-CALENDAR_CHANGED_HERE = "groups_app.calendar_changed"  # PostgreSQL: this transaction changed a watched fact (0021)
-
-
 def _version_columns():
-    """The feeds' version and, on PostgreSQL, whether this transaction changed it: beside her account.
-    Made for each statement (shared between statements, the ORM took them for new ones once)."""
-    version = select(DataVersion.n).where(DataVersion.name == CALENDAR).scalar_subquery()
-    postgresql = db.session.get_bind().dialect.name == "postgresql"
-    return version, (func.current_setting(CALENDAR_CHANGED_HERE, True) if postgresql else null())
-
-
-def _kept_version(version: int | None, changed_here: str | None) -> int | None:
-    return None if changed_here == "y" else version
+    """The feeds' version beside her account (main.versions.version_columns)."""
+    return version_columns(CALENDAR, db.session.get_bind().dialect.name == "postgresql")
 
 
 def _default_token(user_id: int) -> str:
@@ -118,7 +109,7 @@ def feed_owner(token: str) -> Feed | None:
         if found is None:
             return None
         row, version, changed_here = found
-        return Feed(row.user, row.token, row.reminder, _kept_version(version, changed_here))
+        return Feed(row.user, row.token, row.reminder, usable(version, changed_here))
     found = db.session.execute(
         select(User, CalendarFeed.token, CalendarFeed.reminder, *_version_columns())
         .outerjoin(CalendarFeed, CalendarFeed.user_id == User.id).where(User.id == int(match.group(1)))
@@ -126,7 +117,7 @@ def feed_owner(token: str) -> Feed | None:
     if found is None:
         return None
     user, saved_token, reminder, version, changed_here = found
-    version = _kept_version(version, changed_here)
+    version = usable(version, changed_here)
     if saved_token is not None:
         return Feed(user, saved_token, reminder, version) if hmac.compare_digest(token, saved_token) else None
     if not hmac.compare_digest(token, _default_token(user.id)):

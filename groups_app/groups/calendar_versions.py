@@ -34,6 +34,7 @@ from sqlalchemy.orm import aliased
 from ..core.places import Locality
 from ..core.timeutil import aware
 from ..extensions import db
+from ..main.versions import kept_for
 from .calendar import Feed, group_since, group_window, member_since, member_window
 from .models import Group, Meeting, TopicText
 
@@ -96,18 +97,15 @@ def _rows_digest(personal: bool, owner: int, since: datetime, languages: list[st
     keep nothing) and for as long as the window's start, moving with the clock, leaves them as they
     are; read and kept otherwise. Each meeting row's last column is its start, typed."""
     key = (personal, owner, tuple(languages))
-    kept = current_app.extensions.get(_KEPT) if version is not None else None
-    if kept is not None and kept[0] == version:
-        known = kept[1].get(key)
-        if known is not None and known.since <= since and (known.until is None or since <= known.until):
-            return known.digest
+    kept = kept_for(_KEPT, version, _KEPT_AT_MOST)
+    known = kept.get(key) if kept is not None else None
+    if known is not None and known.since <= since and (known.until is None or since <= known.until):
+        return known.digest
     rows = _version_rows(personal, owner, since, languages)
     digest = hashlib.sha256(repr([row[:-1] for row in rows]).encode()).hexdigest()  # `_digest` adds the rest
-    if version is not None:
-        if kept is None or kept[0] != version or len(kept[1]) > _KEPT_AT_MOST:
-            kept = current_app.extensions[_KEPT] = (version, {})  # replaced whole: safe for threads
+    if kept is not None:
         starts = [aware(row[-1]) for row in rows if row[0] == "m"]
-        kept[1][key] = _KeptRows(since, min(starts) if starts else None, digest)
+        kept[key] = _KeptRows(since, min(starts) if starts else None, digest)
     return digest
 
 

@@ -21,6 +21,7 @@ from ..core.timeutil import today as today_in
 from ..core.web import count_text
 from ..extensions import db
 from .models import OVERVIEW, DataVersion
+from .versions import changed_setting
 
 _KEPT = "main.program_overview"  # app.extensions: (version, today, ProgramOverview), the last counted
 
@@ -47,7 +48,7 @@ class ProgramOverview:
     first_time: int
 
 
-CHANGED_HERE = "groups_app.overview_changed"  # PostgreSQL: set in a transaction that changed a counted fact (0018)
+CHANGED_HERE = changed_setting(OVERVIEW)  # PostgreSQL: set in a transaction that changed a counted fact (0018)
 
 
 @functools.cache

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
-from flask import current_app
 from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -27,7 +26,6 @@ from sqlalchemy import (
     extract,
     func,
     literal,
-    null,
     or_,
     select,
     union_all,
@@ -40,7 +38,8 @@ from ...core.places import Locality
 from ...core.sql import bound_page, listed_in, listed_in_bound, listed_in_values
 from ...core.timeutil import aware, program_zone, utcnow, zone
 from ...extensions import db
-from ...main.models import ATTENDANCE, DataVersion
+from ...main.models import ATTENDANCE
+from ...main.versions import kept_for, usable, version_columns
 from ..models import Attendance, Group, Guest, Meeting
 from ..models.meeting import SCHEDULED
 from ..schedule import local
@@ -83,9 +82,8 @@ PER_PAGE = 25
 REGULAR_OF_LAST, REGULAR_AT_LEAST = 6, 3  # a regular came to at least 3 of the group's last 6 meetings
 _MEETINGS, _REGULARS, _NEXT = 0, 1, 2  # the kinds of row in figures' last statement
 _EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)  # "since" for a group with fewer than six meetings held
-_KEPT = "groups.report_figures"  # app.extensions: a _Kept, the figures this process computed for one version
+_KEPT = "groups.report_figures"  # app.extensions: (version, {(group id, zone, month's first day): _Figures})
 _KEPT_AT_MOST = 20_000  # groups × months kept for one version; past it, the process starts afresh
-CHANGED_HERE = "groups_app.attendance_changed"  # PostgreSQL: set in a transaction that changed a counted fact (0019)
 
 
 class _Figures(NamedTuple):
@@ -95,11 +93,6 @@ class _Figures(NamedTuple):
     counts: tuple[int, ...]
     cutoff: datetime
     until: datetime | None
-
-
-class _Kept(NamedTuple):
-    version: int
-    figures: dict[tuple[int, str, date], _Figures]  # (group id, its zone, the month's first day)
 
 
 def _month_bounds(month: date) -> tuple[date, date]:
@@ -144,9 +137,7 @@ def _group_statements(by_locality: bool, by_language: bool, postgresql: bool = F
         conditions.append(Group.locality_id == bindparam("locality_id"))
     if by_language:
         conditions.append(listed_in_bound(Group.languages, "language"))
-    version = select(DataVersion.n).where(DataVersion.name == ATTENDANCE).scalar_subquery()
-    changed_here = func.current_setting(CHANGED_HERE, True) if postgresql else null()
-    groups = (select(*_GROUP_COLUMNS, version, changed_here).join(Locality, Locality.id == Group.locality_id)
+    groups = (select(*_GROUP_COLUMNS, *version_columns(ATTENDANCE, postgresql)).join(Locality, Locality.id == Group.locality_id)
               .where(*conditions).order_by(Group.name, Group.id))
     limit, offset = bindparam("limit"), bindparam("offset")
     return (groups.add_columns(func.count().over()).limit(limit).offset(offset),
@@ -165,14 +156,8 @@ def _group_filters(locality_id: int | None, language: str | None) -> tuple[tuple
 
 
 def _version(groups) -> int | None:
-    """The figures' version that the groups' rows carry; None when there is none to keep figures
-    under: no rows, no version row (a database emptied by hand), or, on PostgreSQL, a transaction that
-    changed a counted fact (its triggers change the version once per transaction, so later changes in
-    it would leave the version as it is)."""
-    if not groups:
-        return None
-    version, changed_here = groups[0][-2:]
-    return None if changed_here == "y" else version
+    """The figures' version that the groups' rows carry (main.versions.usable); None without rows."""
+    return usable(*groups[0][-2:]) if groups else None
 
 
 def report_page(month: date, locality_id: int | None = None, language: str | None = None, page: int = 1,
@@ -304,7 +289,7 @@ def _counts(zone_of: dict[int, str], month: date, now: datetime | None,
     first, following = _month_bounds(month)
     month_over = _midnight(following, program_zone())
     cutoff = min(now or utcnow(), month_over)  # as of the month's end
-    kept = _kept(version)
+    kept = kept_for(_KEPT, version, _KEPT_AT_MOST)
     counts: dict[int, Sequence[int]] = {}
     if kept is not None:
         for group_id, name in zone_of.items():
@@ -323,17 +308,6 @@ def _counts(zone_of: dict[int, str], month: date, now: datetime | None,
             until = None if cutoff >= month_over or group_id not in next_starts else next_starts[group_id]
             kept[(group_id, name, first)] = _Figures(tuple(computed[group_id]), cutoff, until)
     return counts
-
-
-def _kept(version: int | None) -> dict[tuple[int, str, date], _Figures] | None:
-    """The figures this process keeps for `version` (a fresh, empty store when the version changed:
-    replaced whole, so the threads of a process never see one half changed); None: keep nothing."""
-    if version is None:
-        return None
-    kept = current_app.extensions.get(_KEPT)
-    if kept is None or kept.version != version or len(kept.figures) > _KEPT_AT_MOST:
-        kept = current_app.extensions[_KEPT] = _Kept(version, {})
-    return kept.figures
 
 
 def _computed(zone_of: dict[int, str], first: date, following: date,

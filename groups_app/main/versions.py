@@ -1,0 +1,40 @@
+"""What pages keep between requests for a version of the facts they come from (`data_versions`,
+changed by database triggers: migrations 0018, 0019, 0021), in one place: the version read beside
+a page's own rows, whether it may be kept under, and the store a process keeps per version."""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import func, null, select
+
+from .models import DataVersion
+
+
+def changed_setting(name: str) -> str:
+    """PostgreSQL: the transaction setting a kind's triggers set once they changed its version."""
+    return f"groups_app.{name}_changed"
+
+
+def version_columns(name: str, postgresql: bool) -> tuple:
+    """Two columns to read beside a statement's rows: the kind's version and, on PostgreSQL, whether
+    this transaction changed it (its triggers change it once per transaction, so later changes in
+    the same transaction would leave it as it is). Made anew for each statement they go into."""
+    version = select(DataVersion.n).where(DataVersion.name == name).scalar_subquery()
+    return version, (func.current_setting(changed_setting(name), True) if postgresql else null())
+
+
+def usable(version: int | None, changed_here: str | None) -> int | None:
+    """The version to keep figures under, from `version_columns`' two values; None: keep nothing (no
+    version row, a database emptied by hand; or this transaction changed it)."""
+    return None if changed_here == "y" else version
+
+
+def kept_for(slot: str, version: int | None, at_most: int) -> dict | None:
+    """The store this process keeps under app.extensions[slot] for `version`: a fresh, empty one when
+    the version changed or the store grew past `at_most` entries (replaced whole, so the threads of a
+    process never see one half changed); None when there is no version to keep under."""
+    if version is None:
+        return None
+    kept = current_app.extensions.get(slot)
+    if kept is None or kept[0] != version or len(kept[1]) > at_most:
+        kept = current_app.extensions[slot] = (version, {})
+    return kept[1]

@@ -8,7 +8,7 @@ from ..extensions import db
 
 OVERVIEW = "overview"  # the program overview's counts (main.services.program_overview)
 CALENDAR = "calendar"  # what members' calendar feeds show (groups.calendar_versions; migration 0021)
-ATTENDANCE = "attendance"  # the attendance report's figures (groups.services.attendance_report; migration 0019)
+ATTENDANCE = "attendance"  # the attendance report's figures (groups.services.attendance_figures; migration 0019)
 
 
 class DataVersion(db.Model):

@@ -11,7 +11,8 @@ import pytest
 from groups_app.core.timeutil import set_clock
 from groups_app.groups.services.attendance import take_attendance
 from groups_app.groups.services.meetings import cancel_meeting, upcoming
-from tests.conftest import PASSWORD, add_members, make_group, make_user, past_meeting
+from tests.browser.test_thanks import sign_in
+from tests.conftest import add_members, make_group, make_user, past_meeting
 
 MID_DECEMBER = datetime(2026, 12, 16, 10, 0, tzinfo=UTC)  # the report's month is December either way
 
@@ -26,15 +27,9 @@ def mid_december(app, live_app):
 
 
 def _sign_in_from_home(visitor, user):
-    page = visitor.page
     visitor.go("/")  # the only address typed: the home page
     visitor.choose_language("ar")
-    page.locator('.site-header a[href="/login"]').click()
-    visitor.check()
-    page.locator("#identifier").fill(user.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("form:not(.language-switcher) button[type=submit]").click()
-    visitor.check()
+    sign_in(visitor, user)  # the menu's link, then the form
     assert visitor.html_dir == "rtl"
 
 

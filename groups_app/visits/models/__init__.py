@@ -1,5 +1,5 @@
 """The home-visit models, one module per aggregate."""
-from .case import CLOSE_REASONS, MOODS, VISIT_TOPICS, Case, Concern, VisitLog
+from .case import CASE_LIST_ORDER, CLOSE_REASONS, MOODS, VISIT_TOPICS, Case, Concern, VisitLog
 from .referral import SOURCES, STATUSES, Referral, ServiceLocality
 from .volunteer import (
     CourseAttendance,
@@ -13,7 +13,7 @@ from .volunteer import (
 )
 
 __all__ = [
-    "CLOSE_REASONS", "MOODS", "SOURCES", "STATUSES", "VISIT_TOPICS", "Case", "Concern", "CourseAttendance",
+    "CASE_LIST_ORDER", "CLOSE_REASONS", "MOODS", "SOURCES", "STATUSES", "VISIT_TOPICS", "Case", "Concern", "CourseAttendance",
     "CourseEnrolment", "CourseSession", "Referral", "ServiceLocality", "SupervisionAttendee", "SupervisionSession",
     "TrainingCourse", "VisitLog", "Volunteer", "VolunteerHours",
 ]

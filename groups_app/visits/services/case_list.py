@@ -14,7 +14,7 @@ from ...core.places import Locality
 from ...core.sql import contains, contains_pattern
 from ...core.timeutil import today
 from ...extensions import db
-from ..models import Case, Volunteer
+from ..models import CASE_LIST_ORDER, Case, Volunteer
 from .cases import PER_PAGE, Progress, _last_visit, _Mother, _visits_so_far, weeks_without_visit
 
 
@@ -39,7 +39,7 @@ def name_pattern(text: str | None) -> str | None:
 # columns (the page shows values, not objects: 25 cases with their people as objects cost 3,000 calls).
 _VolunteerUser = aliased(User, name="volunteer_user")
 _FILTERS = (("status", Case.status), ("locality_id", Case.locality_id), ("volunteer_id", Case.volunteer_id))
-_ORDER = (Case.status == "closed", Case.opened_on.desc(), Case.id.desc())
+_ORDER = CASE_LIST_ORDER  # open cases first, then the newest: read in order from ix_cases_list_order
 
 
 def _named_volunteers():

@@ -37,7 +37,7 @@ def planner_page(user: User) -> PlannerPage:
     facts = follow_up.planner_facts(user, per_group=MIN_AHEAD, recent=RECENT)
     locale, zone = str(get_locale()), str(get_timezone())
     words = _words(locale)
-    topics = tuple(topic_choices(user.read_languages))
+    topics = tuple(topic_choices(user.read_languages, facts.topics_version)) if facts.groups else ()
     titles = dict(topics)
     # Addresses as the text either side of the id, escaped once (an id needs no escaping).
     (page, page_end), (action, action_end), (group, group_end) = (

@@ -11,8 +11,10 @@ from sqlalchemy.orm import aliased, lazyload
 from ...accounts.models import User
 from ...core.timeutil import aware, utcnow
 from ...extensions import db
+from ...main.versions import usable
 from ..models import Group, GroupFacilitator, Meeting, Rsvp
 from ..models.meeting import SCHEDULED
+from .topics import choices_version
 
 MISSING_DAYS = 30  # attendance older than this is not chased on her home page any more
 AHEAD_HOURS = 3  # a meeting that began this recently still counts as ahead (as in meetings.upcoming)
@@ -130,15 +132,16 @@ class PlannerFacts(NamedTuple):
     ahead: dict[int, list[PlannerMeeting]]  # each group's next meetings
     missing: list[PlannerMeeting]  # attendance still to enter, oldest first
     recent: dict[int, list[PlannerMeeting]]  # each group's last meetings held with a topic, newest first
+    topics_version: int | None  # the topic bank's version, for topics.topic_choices (None: read the bank)
 
 
 @functools.cache
-def _planner_statement():
+def _planner_statement(postgresql: bool):
     """Built once per process (every planner runs it), her id, the counts and the moments as
     parameters. One row per group she leads (not archived), by name, or one per meeting of it that
     the planner shows, with how many said they are coming: its next `per_group` meetings (as
     `ahead_and_missing`), those whose attendance is still to enter, and the last `recent` held with
-    a topic (as `meetings.recent_topics`).
+    a topic (as `meetings.recent_topics`); on every row, the topic bank's version (`choices_version`).
 
     Each group's two bounds (the start of its last meeting ahead that is shown, of its oldest recent
     topic) are one index lookup each, made once per group: the `OFFSET 0` keeps PostgreSQL from
@@ -165,7 +168,7 @@ def _planner_statement():
     coming = (select(func.count(Rsvp.id)).where(Rsvp.meeting_id == Meeting.id, Rsvp.coming.is_(True))
               .scalar_subquery())
     return (select(bounds.c.id, bounds.c.name, Meeting.id, Meeting.starts_at, Meeting.status, Meeting.topic_id,
-                   Meeting.plan, Meeting.attendance_taken_at, coming)
+                   Meeting.plan, Meeting.attendance_taken_at, coming, *choices_version(postgresql))
             .select_from(bounds).outerjoin(Meeting, and_(Meeting.group_id == bounds.c.id, shown))
             .order_by(bounds.c.name, bounds.c.id, Meeting.starts_at))
 
@@ -177,14 +180,15 @@ def planner_facts(user: User, per_group: int, recent: int, now=None) -> PlannerF
     bound all come; the lists keep `per_group` and `recent` of them.)"""
     now = now or utcnow()
     ahead_from, missing_from = now - timedelta(hours=AHEAD_HOURS), now - timedelta(days=MISSING_DAYS)
-    rows = db.session.connection().execute(_planner_statement(), {
+    connection = db.session.connection()
+    rows = connection.execute(_planner_statement(connection.dialect.name == "postgresql"), {
         "user_id": user.id, "ahead_skip": per_group - 1, "recent_skip": recent - 1, "now": now,
         "ahead_from": ahead_from, "missing_from": missing_from}).all()
     groups: list[tuple[int, str]] = []
     ahead: dict[int, list[PlannerMeeting]] = {}
     held: dict[int, list[PlannerMeeting]] = {}  # meetings held with a topic, oldest first
     missing: list[PlannerMeeting] = []
-    for gid, name, meeting_id, starts_at, status, topic_id, plan, taken_at, coming in rows:
+    for gid, name, meeting_id, starts_at, status, topic_id, plan, taken_at, coming, _version, _changed in rows:
         if gid not in ahead:
             groups.append((gid, name))
             ahead[gid], held[gid] = [], []
@@ -199,4 +203,5 @@ def planner_facts(user: User, per_group: int, recent: int, now=None) -> PlannerF
         if meeting.start >= ahead_from and len(ahead[gid]) < per_group:
             ahead[gid].append(meeting)
     missing.sort(key=lambda meeting: meeting.start)
-    return PlannerFacts(groups, ahead, missing, {gid: meetings[:-recent - 1:-1] for gid, meetings in held.items()})
+    return PlannerFacts(groups, ahead, missing, {gid: meetings[:-recent - 1:-1] for gid, meetings in held.items()},
+                        usable(*rows[0][-2:]) if rows else None)

@@ -17,6 +17,8 @@ from ...core.errors import DomainError
 from ...core.i18n import LANGUAGES
 from ...core.permissions import require_staff
 from ...extensions import db
+from ...main.models import TOPICS
+from ...main.versions import kept_for, version_columns
 from ..models import Topic, TopicText
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -33,10 +35,35 @@ def _choices_statement():
             .outerjoin(TopicText, TopicText.topic_id == Topic.id).order_by(Topic.slug, TopicText.id))
 
 
-def topic_choices(languages: list[str]) -> list[tuple[int, str]]:
+def topic_choices(languages: list[str], version: int | None = None) -> list[tuple[int, str]]:
     """(id, title) of every topic, in the first of `languages` that has a text (as `Topic.text_for`),
     by title. Reads the ids, slugs, languages and titles only: a planner asks on every visit, and a
-    bank of years holds hundreds of texts with their descriptions and prompts."""
+    bank of years holds hundreds of texts with their descriptions and prompts.
+
+    `version`: the topic bank's version as the caller read it beside its own rows (`choices_version`),
+    under which this process keeps each list of languages' choices (the bank changes a few times a
+    year, planners are opened every day); None reads them now."""
+    kept = kept_for(_KEPT, version, at_most=KEPT_LISTS)
+    key = tuple(languages)
+    choices = None if kept is None else kept.get(key)
+    if choices is None:
+        choices = _read_choices(key)
+        if kept is not None:
+            kept[key] = choices
+    return list(choices)
+
+
+def choices_version(postgresql: bool) -> tuple:
+    """Two columns for a caller to read beside its rows (main.versions.version_columns): with
+    `main.versions.usable`, the version to pass to `topic_choices`."""
+    return version_columns(TOPICS, postgresql)
+
+
+_KEPT = "groups.topic_choices"  # app.extensions: (version, {languages: choices})
+KEPT_LISTS = 64  # lists of languages kept at most per version (six languages, in a facilitator's orders)
+
+
+def _read_choices(languages: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
     order: dict[str, int] = {}
     for code in [*languages, "en"]:
         order.setdefault(code, len(order))
@@ -46,7 +73,7 @@ def topic_choices(languages: list[str]) -> list[tuple[int, str]]:
         rank = other + 1 if language is None else order[language] if language in order else other
         if topic_id not in best or rank < best[topic_id][0]:
             best[topic_id] = (rank, slug if language is None else title)
-    return sorted([(topic_id, title) for topic_id, (_rank, title) in best.items()], key=itemgetter(1))
+    return tuple(sorted([(topic_id, title) for topic_id, (_rank, title) in best.items()], key=itemgetter(1)))
 
 
 def save_topic(topic: Topic | None, slug: str, texts: dict[str, dict[str, str]], *, by: User) -> Topic:

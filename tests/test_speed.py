@@ -22,7 +22,7 @@ SMALLER = Scale(groups=4, mothers=200, attendances=640, books=40, copies=60, loa
 LARGER = Scale(groups=12, mothers=600, attendances=3_840, books=120, copies=180, loans=450, cases=24, visit_logs=120,
                weeks=40, topics=8)
 # Pages whose statements these fixes brought down: they may not creep up again.
-AT_MOST = {"group directory": 4, "attendance report": 5, "attendance CSV": 4, "program overview": 2, "planner": 2, "my books": 3,
+AT_MOST = {"group directory": 4, "attendance report": 3, "attendance CSV": 2, "program overview": 2, "planner": 2, "my books": 3,
            "group calendar feed": 2, "personal calendar feed": 2, "catalogue search": 5, "home": 5,
            "meeting page": 4, "cases": 3, "my cases": 2, "case page": 5, "group page": 3, "attendance": 5,
            "leaflets": 2, "leaflet": 2,

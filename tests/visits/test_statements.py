@@ -6,6 +6,8 @@ import re
 import secrets
 from datetime import timedelta
 
+from sqlalchemy import event
+
 from groups_app.core.audit import AuditEvent
 from groups_app.extensions import db as _db
 from groups_app.visits.models import Concern, VisitLog
@@ -48,13 +50,37 @@ def test_the_case_page_reads_her_case_visits_and_concerns_in_five_statements_how
     _visits(case, *range(11, 80, 4))
     _concern(case, "The baby cries a lot")
     many, page = _statements(client, f"/visits/cases/{case.id}")
-    # her session, the case with its people, the audit event, its visits, its concerns
+    # her session, the case with its people, its visits, its concerns, the record of her reading
     assert many() == few() <= 5, many.statements
     assert "20 visits so far." in page and "The baby cries a lot" in page and "She sleeps badly" in page
     viewed = AuditEvent.query.filter_by(action="case.viewed", target=f"case:{case.id}").count()
     assert viewed == 4  # every reading is written down, committed with the page
     login(client, make_volunteer().user)
     assert client.get(f"/visits/cases/{case.id}").status_code == 403
+
+
+def test_the_case_page_reads_and_records_the_reading_in_one_transaction(client, db):
+    """The record of her reading is written last, in the transaction that read the page's facts, and
+    committed before the page is written: no second transaction begun after that commit (each is a
+    BEGIN and a COMMIT more on PostgreSQL)."""
+    volunteer = make_volunteer(name="Vered Volunteer", language="en")
+    case = make_case(make_user("mother", name="Hana Cohen"), volunteer=volunteer, matched_on=today() - timedelta(days=30))
+    _visits(case, 3)
+    _concern(case, "She sleeps badly")
+    login(client, volunteer.user)
+    client.get(f"/visits/cases/{case.id}")
+    begun: list[int] = []
+    listen = lambda conn: begun.append(1)  # noqa: E731
+    event.listen(_db.engine, "begin", listen)
+    try:
+        with count_queries(_db.engine) as counted:
+            page = client.get(f"/visits/cases/{case.id}").get_data(as_text=True)
+    finally:
+        event.remove(_db.engine, "begin", listen)
+    assert "1 visit so far." in page and "She sleeps badly" in page
+    assert len(begun) == 1, counted.statements
+    assert counted.statements[-1].lstrip().upper().startswith("INSERT INTO AUDIT_EVENTS"), counted.statements
+    assert AuditEvent.query.filter_by(action="case.viewed", target=f"case:{case.id}").count() == 2
 
 
 def test_the_cases_list_reads_its_page_with_each_cases_visits_in_one_statement(client, db, coordinator, monkeypatch):

@@ -94,7 +94,6 @@ def case(case_id: int):
     case = case_service.case_for_page(case_id) or abort(404)
     ensure(can_see_case(me, case), "not the case's volunteer, supervisor or a coordinator")
     no_store()
-    case_service.view_case(case, by=me, keep_loaded=True)  # the page reads on from what is loaded
     visits = case_service.visits_for_page(case.id)
     weeks = case_service.schedule(case, visits)
     everything = case_service.sees_everything(me, case)
@@ -106,6 +105,12 @@ def case(case_id: int):
         invite = InviteForm()
         invite.group_id.choices = [(near.group.id, near.group.name) for near in groups]
     concerns = concern_service.concerns_of(case)
+    attendance = case_groups.group_attendance(case) if everything else None
+    phone, next_form, next_at = matching.mother_phone(case), _next_form(case, me), next_visit.upcoming(case)
+    # Her reading is written down last, in the transaction that read what the page shows, and committed
+    # before the page is written: one transaction, not a second begun after the record's commit (two
+    # round trips fewer on PostgreSQL). The commit leaves what was loaded as it is, for the page.
+    case_service.view_case(case, by=me, keep_loaded=True)
     # What the template set for itself is made here: a variable set in a block made each later
     # string of the block copy the template's context (Jinja passes it to every call).
     return _render(
@@ -114,9 +119,8 @@ def case(case_id: int):
         quiet_weeks=case_service.weeks_without_visit(case, visits[0].visited_on if visits else None),
         everything=everything, can_handle=everything, coordinator=coordinator, volunteer=volunteer,
         waiting=volunteer and any(c.acknowledged_at is None and c.raised_by_id == me.id for c in concerns),
-        attendance=case_groups.group_attendance(case) if everything else None, groups=groups, invite=invite,
-        concerns=concerns, phone=matching.mother_phone(case), next_form=_next_form(case, me),
-        next_at=next_visit.upcoming(case),
+        attendance=attendance, groups=groups, invite=invite, concerns=concerns, phone=phone, next_form=next_form,
+        next_at=next_at,
     )
 
 

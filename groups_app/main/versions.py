@@ -28,6 +28,12 @@ def usable(version: int | None, changed_here: str | None) -> int | None:
     return None if changed_here == "y" else version
 
 
+def carried_by(rows) -> int | None:
+    """`usable` of the version that rows read with `version_columns` as their last two columns carry
+    (the same on every row); None without rows."""
+    return usable(*rows[0][-2:]) if rows else None
+
+
 def kept_for(slot: str, version: int | None, at_most: int) -> dict | None:
     """The store this process keeps under app.extensions[slot] for `version`: a fresh, empty one when
     the version changed or the store grew past `at_most` entries (replaced whole, so the threads of a

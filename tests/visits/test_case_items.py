@@ -66,7 +66,7 @@ def test_the_rows_are_written_as_the_template_wrote_them_in_every_language(app, 
             labels = in_her_language(LABELS)
             old = app.jinja_env.from_string(OLD_ROWS).render(pagination=pagination, lines=lines, links=links,
                                                              locality_names=places, labels=labels)
-            new = str(case_lines.case_items(rows, lines, links, places, labels))
+            new = str(case_lines.case_items(rows, progress, places, labels))
             assert new == old, language
             assert "Miriam &lt;i&gt;Levi&lt;/i&gt;" in new and "&lt;b&gt;&#34;V&#34;&lt;/b&gt; &amp; co" in new
             assert "<script" not in new

@@ -23,7 +23,7 @@ from ...core.places import Locality
 from ...core.sql import bound_page, listed_in, listed_in_bound, listed_in_values
 from ...extensions import db
 from ...main.models import ATTENDANCE
-from ...main.versions import usable, version_columns
+from ...main.versions import carried_by, version_columns
 from ..models import Group
 from .attendance_figures import GroupMonth, figures, group_counts
 
@@ -76,8 +76,8 @@ def _group_statements(by_locality: bool, by_language: bool, postgresql: bool = F
     count beside the rows, the total alone (for a page past the end, which has no rows to carry
     it), and every group for the CSV. Building them on every request cost a page a few hundred calls.
     Each row of a page or of the CSV's carries the figures' version and, on PostgreSQL, whether this
-    transaction changed a counted fact (`_version`): read before the figures are, in the same statement
-    as the groups."""
+    transaction changed a counted fact (main.versions.carried_by): read before the figures are, in
+    the same statement as the groups."""
     conditions = [Group.archived.is_(False)]
     if by_locality:
         conditions.append(Group.locality_id == bindparam("locality_id"))
@@ -101,11 +101,6 @@ def _group_filters(locality_id: int | None, language: str | None) -> tuple[tuple
     return _group_statements(bool(locality_id), bool(language), postgresql), params
 
 
-def _version(groups) -> int | None:
-    """The figures' version that the groups' rows carry (main.versions.usable); None without rows."""
-    return usable(*groups[0][-2:]) if groups else None
-
-
 def report_page(month: date, locality_id: int | None = None, language: str | None = None, page: int = 1,
                 per_page: int = PER_PAGE, now: datetime | None = None):
     """One page of groups with their figures for the month: `.items` are ReportRow tuples."""
@@ -119,7 +114,7 @@ def report_page(month: date, locality_id: int | None = None, language: str | Non
 def _report_rows(groups, month: date, now: datetime | None) -> list[ReportRow]:
     """Each group's (id, name, zone, locality's names, the figures' version...) with its figures, as
     the report's rows."""
-    counts = group_counts({group[0]: group[2] for group in groups}, month, now, _version(groups))
+    counts = group_counts({group[0]: group[2] for group in groups}, month, now, carried_by(groups))
     locale = str(get_locale() or "en")
     return [ReportRow(group_id, name, _locality_name(_LocalityNames(*names), locale), *counts[group_id])
             for group_id, name, _zone, *names, _n, _changed in groups]

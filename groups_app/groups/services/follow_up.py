@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased, lazyload
 from ...accounts.models import User
 from ...core.timeutil import aware, utcnow
 from ...extensions import db
-from ...main.versions import usable
+from ...main.versions import carried_by
 from ..models import Group, GroupFacilitator, Meeting, Rsvp
 from ..models.meeting import SCHEDULED
 from .topics import choices_version
@@ -204,4 +204,4 @@ def planner_facts(user: User, per_group: int, recent: int, now=None) -> PlannerF
             ahead[gid].append(meeting)
     missing.sort(key=lambda meeting: meeting.start)
     return PlannerFacts(groups, ahead, missing, {gid: meetings[:-recent - 1:-1] for gid, meetings in held.items()},
-                        usable(*rows[0][-2:]) if rows else None)
+                        carried_by(rows))

@@ -35,6 +35,10 @@ def _choices_statement():
             .outerjoin(TopicText, TopicText.topic_id == Topic.id).order_by(Topic.slug, TopicText.id))
 
 
+_KEPT = "groups.topic_choices"  # app.extensions: (version, {languages: choices})
+KEPT_LISTS = 64  # lists of languages kept at most per version (six languages, in a facilitator's orders)
+
+
 def topic_choices(languages: list[str], version: int | None = None) -> list[tuple[int, str]]:
     """(id, title) of every topic, in the first of `languages` that has a text (as `Topic.text_for`),
     by title. Reads the ids, slugs, languages and titles only: a planner asks on every visit, and a
@@ -57,10 +61,6 @@ def choices_version(postgresql: bool) -> tuple:
     """Two columns for a caller to read beside its rows (main.versions.version_columns): with
     `main.versions.usable`, the version to pass to `topic_choices`."""
     return version_columns(TOPICS, postgresql)
-
-
-_KEPT = "groups.topic_choices"  # app.extensions: (version, {languages: choices})
-KEPT_LISTS = 64  # lists of languages kept at most per version (six languages, in a facilitator's orders)
 
 
 def _read_choices(languages: tuple[str, ...]) -> tuple[tuple[int, str], ...]:

@@ -46,15 +46,17 @@ def case_lines(rows, progress) -> dict[int, _CaseLine]:
         else None) for row in rows}
 
 
-def case_items(rows, lines: dict[int, _CaseLine], links: dict[int, str], locality_names: dict[int, str],
-               labels) -> Markup:
-    """The list of cases' rows (each `<li>`), written in Python as the template's loop wrote them
-    (tests/visits/test_case_items.py compares the two in every language): in Jinja a row cost about
-    500 calls. `labels` as the template had them (in_her_language(LABELS)); names, places and
-    labels escaped here, the catalog's sentences marked safe as a template marks them."""
+def case_items(rows, progress, locality_names: dict[int, str], labels) -> Markup:
+    """The list of cases' rows (each `<li>`, with `case_lines`' sentences), written in Python as the
+    template's loop wrote them (tests/visits/test_case_items.py compares the two in every language):
+    in Jinja a row cost about 500 calls. Rows and Progress from `cases_page`; `labels` as the
+    template had them (in_her_language(LABELS)). Names, places and labels escaped here, the
+    catalog's sentences marked safe as a template marks them."""
     locale = str(get_locale())
     words = _list_words(locale)
-    match_before, match_after = (escape(part) for part in address_parts("visits.match", "case_id"))
+    lines = case_lines(rows, progress)
+    (page, page_end), (match, match_end) = (
+        map(escape, address_parts(endpoint, "case_id")) for endpoint in ("visits.case", "visits.match"))
     status_labels, reasons = labels["status"], labels["reasons"]
     parts = []
     for case in rows:
@@ -62,12 +64,12 @@ def case_items(rows, lines: dict[int, _CaseLine], links: dict[int, str], localit
         name = escape(case.mother_name) if case.mother_id is not None else _case_number(case.id, locale)
         place = escape(locality_names[case.locality_id]) if case.locality_id is not None else words["no_place"]
         parts.append(f'\n    \n    \n    <li class="card">\n'
-                     f'      <h2 class="card-title"><a href="{escape(links[case.id])}">{name}</a>\n'
+                     f'      <h2 class="card-title"><a href="{page}{case.id}{page_end}">{name}</a>\n'
                      f'        <span class="badge case-{escape(case.status)}">{escape(status_labels[case.status])}</span></h2>\n'
                      f'      <p>{place} · {line.languages}</p>\n'
                      f'      {f"<p>{line.volunteer}</p>" if line.volunteer else ""}\n      ')
         if case.status == "waiting":
-            parts.append(f'\n        <p><a href="{match_before}{case.id}{match_after}">{words["find"]}</a></p>\n      ')
+            parts.append(f'\n        <p><a href="{match}{case.id}{match_end}">{words["find"]}</a></p>\n      ')
         elif case.status == "active":
             quiet = f'<strong class="state state-missing">{line.quiet}</strong>' if line.quiet else ""
             parts.append(f'\n        <p>{line.visits}\n          {quiet}</p>\n      ')

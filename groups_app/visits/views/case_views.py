@@ -43,7 +43,7 @@ from ..services import case_groups, case_list, matching, next_visit, visit_logs
 from ..services import cases as case_service
 from ..services import concerns as concern_service
 from ..services.referrals import SOURCE_LABELS
-from .case_lines import case_items, case_lines, links, mother_lines, options, page_words, visit_lines, week_lines
+from .case_lines import case_items, mother_lines, options, page_words, visit_lines, week_lines
 
 COORDINATORS = role("coordinator")
 CASE_PEOPLE = owner("the case's volunteer, her supervisor and coordinators", "volunteer", "staff", "coordinator")
@@ -71,8 +71,7 @@ def cases():
                                         args.get("volunteer_id", type=record_id), args.get("volunteer_name", "").strip())
     pagination, progress = case_list.cases_page(filters, page_number())
     locality_names, locality_choices = named_localities()
-    items = case_items(pagination.items, case_lines(pagination.items, progress), links("visits.case", "case_id", progress),
-                       locality_names, in_her_language(LABELS))
+    items = case_items(pagination.items, progress, locality_names, in_her_language(LABELS))
     return _render("visits/cases.html", pagination=pagination, filters=filters,
                    localities=options(locality_choices, filters.locality_id), items=items)
 

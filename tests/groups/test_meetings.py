@@ -1,12 +1,12 @@
 """Meetings: moving, cancelling, schedule changes, one-offs, plans, RSVPs and questions."""
-from datetime import time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from groups_app.core.errors import DomainError
 from groups_app.core.notify import Notice
-from groups_app.core.timeutil import today
+from groups_app.core.timeutil import set_clock, today
 from groups_app.groups.models import Meeting
 from groups_app.groups.schedule import local
 from groups_app.groups.services import meetings as service
@@ -107,6 +107,40 @@ def test_schedule_change_from_a_date_keeps_earlier_meetings_and_moves_later_ones
     assert moved.sequence == 1 and moved.plan == "Bring the sling"
     later = [m for m in _future(group) if m.start.date() >= effective and not m.cancelled]
     assert all(local(m.start, group.timezone).weekday() == 3 for m in later)
+
+
+def test_a_schedule_change_leaves_a_cancelled_day_cancelled(app, db):
+    # The new schedule shares the old one's days: the cancelled meeting keeps its day and stays
+    # cancelled, and no meeting is made again on it (this once failed on the slot's unique key).
+    facilitator = make_user("facilitator")
+    group = make_group(facilitator)
+    cancelled = _future(group)[1]
+    service.cancel_meeting(cancelled, by=facilitator)
+    day, cancelled_id = cancelled.occurrence, cancelled.id
+    service.change_schedule(group, effective=today(group.timezone), frequency="weekly", weekday=group.weekday,
+                            at=time(18), duration=90, by=facilitator)
+    on_that_day = db.session.scalars(select(Meeting).where(Meeting.group_id == group.id, Meeting.occurrence == day)).all()
+    assert [(m.id, m.cancelled) for m in on_that_day] == [(cancelled_id, True)]
+    others = [m for m in _future(group) if m.id != cancelled_id]
+    assert others and all(local(m.start, group.timezone).time() == time(18) and not m.cancelled for m in others)
+
+
+def test_a_schedule_change_from_today_leaves_the_meeting_under_way(app, db):
+    facilitator = make_user("facilitator")
+    set_clock(app, datetime(2026, 12, 14, 22, 0, tzinfo=UTC))  # Tuesday 15 December 00:00 in Israel
+    group = make_group(facilitator)  # Tuesdays at 10:00
+    set_clock(app, datetime(2026, 12, 15, 8, 30, tzinfo=UTC))  # 10:30: this morning's meeting is under way
+    under_way, next_week = _future(group)[:2]
+    assert under_way.occurrence == date(2026, 12, 15)
+    started, under_way_id, next_week_id = under_way.start, under_way.id, next_week.id
+    service.change_schedule(group, effective=date(2026, 12, 15), frequency="weekly", weekday=1, at=time(18),
+                            duration=90, by=facilitator)
+    under_way = db.session.get(Meeting, under_way_id)
+    assert (under_way.start, under_way.occurrence, under_way.cancelled) == (started, date(2026, 12, 15), False)
+    assert db.session.scalar(select(func.count(Meeting.id)).where(Meeting.group_id == group.id,
+                                                                 Meeting.occurrence == date(2026, 12, 15))) == 1
+    moved = db.session.get(Meeting, next_week_id)
+    assert (moved.occurrence, local(moved.start, group.timezone).time()) == (date(2026, 12, 22), time(18))
 
 
 def test_schedule_change_in_the_past_or_without_a_weekday_is_refused(app):

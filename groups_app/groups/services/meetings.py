@@ -160,9 +160,12 @@ def change_schedule(group: Group, *, effective: date | None, frequency: str, wee
                     duration: int | None, by: User, today: date | None = None) -> None:
     """A new regular schedule from `effective` on. Earlier meetings stay as they are.
 
-    Regular meetings from that date on are matched in order to the new dates, so each keeps
-    its topic, plan, RSVPs and calendar UID (with its SEQUENCE raised); those left over are
-    cancelled, and new ones are made as needed. Commits.
+    Regular meetings from that date on that have not started are matched in order to the new
+    dates, so each keeps its topic, plan, RSVPs and calendar UID (with its SEQUENCE raised); those
+    left over are cancelled, and new ones are made as needed. A meeting already under way or held
+    (the schedule can change from today) and a cancelled one stay as they are and keep their day:
+    the new schedule gives that day to no other meeting, so a cancellation on a day both schedules
+    share still stands. Commits.
     """
     require_facilitator(by, group)
     today = today or today_in(group.timezone)
@@ -178,13 +181,16 @@ def change_schedule(group: Group, *, effective: date | None, frequency: str, wee
         raise DomainError(_l("A meeting lasts between 60 and 120 minutes."), field="duration_minutes")
     group.frequency, group.weekday, group.start_time, group.duration_minutes = frequency, weekday, at, duration
     group.schedule_from = effective
-    old = db.session.scalars(
+    regular = db.session.scalars(
         select(Meeting)
-        .where(Meeting.group_id == group.id, Meeting.occurrence.is_not(None), Meeting.occurrence >= effective,
-               Meeting.status == SCHEDULED)
+        .where(Meeting.group_id == group.id, Meeting.occurrence.is_not(None), Meeting.occurrence >= effective)
         .order_by(Meeting.starts_at)
     ).all()
-    days = occurrences(frequency, weekday, effective, effective, _horizon(group, today))
+    now = utcnow()
+    old = [m for m in regular if m.status == SCHEDULED and m.start > now]
+    kept = {m.occurrence for m in regular if m.status != SCHEDULED or m.start <= now}
+    days = [day for day in occurrences(frequency, weekday, effective, effective, _horizon(group, today))
+            if day not in kept]
     for meeting in old:
         meeting.occurrence = None  # free the slots before they are given out again
     db.session.flush()

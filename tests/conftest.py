@@ -218,13 +218,26 @@ def locality(name_en: str = "Beersheba"):
 
 def make_group(*facilitators: User, name: str = "Beersheba mornings", place: str = "Beersheba", by: User | None = None,
                **overrides):
-    """A group through the service, so that its meetings are generated as in real use."""
+    """A group through the service, so that its meetings are generated as in real use.
+
+    It meets at 10:00 in Israel, on Tuesdays when the test has stopped the app's clock itself (the
+    moments such tests stop it at are written for Tuesday groups). Otherwise (the clock running, or
+    stopped for the whole suite by GROUPS_APP_TEST_CLOCK) it meets three days after today in Israel,
+    so that its next meeting is days ahead whatever day and hour the tests run at: a Tuesday
+    group's meeting is under way on Tuesday mornings (it can no longer be cancelled or planned, and
+    its attendance is open), which made tests that take "the next meeting" fail then. Pass
+    `weekday` to fix the day."""
     from datetime import time
 
+    from flask import current_app
+
+    from groups_app.core.timeutil import today
     from groups_app.groups.services.groups import GroupFields, create_group
 
+    stopped_here = current_app.extensions.get("groups_app.clock") not in (None, TEST_CLOCK)  # core.timeutil.set_clock
+    weekday = 1 if stopped_here else (today("Asia/Jerusalem").weekday() + 3) % 7
     values = dict(name=name, description="", venue_kind="community_centre", address="Community centre, main hall",
-                  locality_id=locality(place).id, languages=["he", "ar"], frequency="weekly", weekday=1,
+                  locality_id=locality(place).id, languages=["he", "ar"], frequency="weekly", weekday=weekday,
                   start_time=time(10, 0), duration_minutes=90, timezone="Asia/Jerusalem", capacity=12, open=True,
                   facilitator_ids=[f.id for f in facilitators])
     values.update(overrides)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from groups_app.groups.forms import AttendanceForm, QuestionForm
 from groups_app.groups.models import Meeting, Topic, TopicText
 from groups_app.groups.services import meetings as meeting_service
+from groups_app.groups.services import replies
 from groups_app.groups.services.topics import topic_choices
 from tests.conftest import add_members, login, make_group, make_mother, make_user, past_meeting
 
@@ -32,7 +33,7 @@ def test_the_planner_marks_each_choice_and_the_recent_topics_in_her_language(app
     past_meeting(group, days_ago=7, topic_id=sleep.id)
     first, second = meeting_service.upcoming([group.id])[group.id][:2]
     meeting_service.set_plan(first, work.id, "A round of <names>", by=facilitator)
-    meeting_service.rsvp(second, mother, True)
+    replies.rsvp(second, mother, True)
     login(client, facilitator)
     for language, sleep_title in (("en", "Sleep &amp; &lt;naps&gt;"), ("he", "שינה"), ("en", "Sleep &amp; &lt;naps&gt;")):
         facilitator.language = language

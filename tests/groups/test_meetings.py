@@ -10,6 +10,7 @@ from groups_app.core.timeutil import set_clock, today
 from groups_app.groups.models import Meeting
 from groups_app.groups.schedule import local
 from groups_app.groups.services import meetings as service
+from groups_app.groups.services import replies
 from tests.conftest import add_members, make_group, make_mother, make_user, past_meeting
 
 
@@ -179,12 +180,12 @@ def test_rsvp_and_expected_count(app):
     a, b, stranger = make_mother(), make_mother(), make_mother()
     add_members(group, a, b)
     meeting = _future(group)[0]
-    service.rsvp(meeting, a, True)
-    service.rsvp(meeting, b, True)
-    service.rsvp(meeting, b, False)  # changed her mind
-    assert service.expected([meeting.id]) == {meeting.id: 1}
+    replies.rsvp(meeting, a, True)
+    replies.rsvp(meeting, b, True)
+    replies.rsvp(meeting, b, False)  # changed her mind
+    assert replies.expected([meeting.id]) == {meeting.id: 1}
     with pytest.raises(DomainError) as error:
-        service.rsvp(meeting, stranger, True)
+        replies.rsvp(meeting, stranger, True)
     assert error.value.status == 403
 
 
@@ -193,9 +194,9 @@ def test_questions_ahead_and_marking_discussed(app):
     group = make_group(facilitator)
     add_members(group, member)
     meeting = _future(group)[0]
-    question = service.ask(meeting, member, "How do I know she has enough?", anonymous=True)
+    question = replies.ask(meeting, member, "How do I know she has enough?", anonymous=True)
     assert question.anonymous
     with pytest.raises(DomainError):
-        service.ask(meeting, member, "   ", anonymous=False)
-    service.mark_discussed(question, True, by=facilitator)
+        replies.ask(meeting, member, "   ", anonymous=False)
+    replies.mark_discussed(question, True, by=facilitator)
     assert question.discussed

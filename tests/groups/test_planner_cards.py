@@ -13,7 +13,7 @@ from groups_app.core.timeutil import set_clock, utcnow
 from groups_app.core.web import listformat
 from groups_app.groups.models import Meeting, Rsvp, Topic, TopicText
 from groups_app.groups.planner_cards import planner_page
-from groups_app.groups.services import follow_up
+from groups_app.groups.services import follow_up, replies
 from groups_app.groups.services import meetings as meeting_service
 from groups_app.groups.services.topics import topic_choices
 from tests.conftest import add_members, count_queries, login, make_group, make_mother, make_user, past_meeting
@@ -63,7 +63,7 @@ def _old_sections(user):
     groups = follow_up.led_groups(user)
     ids = [g.id for g in groups]
     upcoming, missing = follow_up.ahead_and_missing(ids, ids, per_group=meeting_service.MIN_AHEAD)
-    expected = meeting_service.expected([m.id for ms in upcoming.values() for m in ms])
+    expected = replies.expected([m.id for ms in upcoming.values() for m in ms])
     recent = meeting_service.recent_topics(ids)
     topics = topic_choices(user.read_languages)
     titles = dict(topics)

@@ -276,7 +276,7 @@ def test_her_data_download_includes_her_groups_attendance_and_questions(client):
     import json
 
     from groups_app.groups.services.attendance import take_attendance
-    from groups_app.groups.services.meetings import ask
+    from groups_app.groups.services.replies import ask
 
     facilitator = make_user("facilitator")
     group = make_group(facilitator, name="Arad mothers")

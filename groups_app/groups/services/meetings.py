@@ -1,4 +1,5 @@
-"""Meetings: generated from the schedule, one-offs, moves, cancellations, plans, RSVPs, questions."""
+"""Meetings: generated from the schedule, one-offs, moves, cancellations, plans, the meeting page's
+facts. What mothers say ahead of a meeting (coming or not, questions) is in replies.py."""
 from __future__ import annotations
 
 import functools
@@ -11,12 +12,12 @@ from sqlalchemy.orm import joinedload
 
 from ...accounts.models import User
 from ...core import audit
-from ...core.errors import Conflict, DomainError, NotAllowed
+from ...core.errors import Conflict, DomainError
 from ...core.notify import notify
 from ...core.timeutil import aware, utcnow, zone
 from ...core.timeutil import today as today_in
 from ...extensions import db
-from ..models import Group, GroupFacilitator, Meeting, MeetingQuestion, Membership, Rsvp, Topic
+from ..models import Group, GroupFacilitator, Meeting, Membership, Rsvp, Topic
 from ..models.group import FREQUENCIES, MEMBER
 from ..models.meeting import CANCELLED, SCHEDULED
 from ..permissions import require_facilitator
@@ -298,30 +299,7 @@ def set_plan(meeting: Meeting, topic_id: int | None, plan: str, *, by: User) -> 
     db.session.commit()
 
 
-# ---- RSVPs and questions -----------------------------------------------------------------------
-
-def _ensure_member(meeting: Meeting, user: User) -> None:
-    is_member = db.session.scalar(
-        select(Membership.id).where(Membership.group_id == meeting.group_id, Membership.user_id == user.id,
-                                    Membership.status == MEMBER)
-    )
-    if not is_member:
-        raise NotAllowed(_l("Only members of this group can do this."))
-
-
-def rsvp(meeting: Meeting, mother: User, coming: bool) -> Rsvp:
-    """She says whether she is coming; saying it again changes her answer. Commits."""
-    _ensure_member(meeting, mother)
-    if meeting.cancelled or meeting.end <= utcnow():
-        raise Conflict(_l("This meeting is over or cancelled."))
-    answer = db.session.scalar(select(Rsvp).where(Rsvp.meeting_id == meeting.id, Rsvp.user_id == mother.id))
-    if answer is None:
-        answer = Rsvp(meeting_id=meeting.id, user_id=mother.id, coming=coming)
-        db.session.add(answer)
-    answer.coming, answer.updated_at = coming, utcnow()
-    db.session.commit()
-    return answer
-
+# ---- the meeting page -------------------------------------------------------------------------
 
 def her_standing_at_meeting(user_id):
     """Whether she is a member of the meeting's group, and whether she facilitates it: two EXISTS
@@ -343,18 +321,6 @@ def _meeting_page_statement():
             .options(joinedload(Meeting.topic).joinedload(Topic.texts)))
 
 
-def meeting_questions(meeting_id: int) -> list[MeetingQuestion]:
-    """A meeting's questions, oldest first (each with who asked: the page names her unless anonymous)."""
-    return db.session.scalars(_questions_statement(), {"meeting_id": meeting_id}).all()
-
-
-@functools.cache
-def _questions_statement():
-    """Built once per process (every meeting page runs it), the meeting as a parameter."""
-    return (select(MeetingQuestion).where(MeetingQuestion.meeting_id == bindparam("meeting_id"))
-            .order_by(MeetingQuestion.created_at))
-
-
 def meeting_page_facts(meeting_id: int, user: User) -> tuple[Meeting, bool, bool, bool | None, int] | None:
     """A meeting (its group, place and topic with its texts) and, in the same query, whether she
     is a seated member and a facilitator of its group, her answer (coming, not coming, None) and
@@ -364,41 +330,3 @@ def meeting_page_facts(meeting_id: int, user: User) -> tuple[Meeting, bool, bool
         return None
     meeting, is_member, is_leading, her_answer, count = row
     return meeting, bool(is_member), bool(is_leading), None if her_answer is None else bool(her_answer), count or 0
-
-
-def expected(meeting_ids: list[int]) -> dict[int, int]:
-    """How many said they are coming, per meeting, in one query."""
-    if not meeting_ids:
-        return {}
-    rows = db.session.connection().execute(_expected_statement(), {"meeting_ids": list(meeting_ids)})
-    return {mid: 0 for mid in meeting_ids} | dict(rows.all())
-
-
-@functools.cache
-def _expected_statement():
-    """Built once per process (every planner runs it), the meetings as a parameter."""
-    return (select(Rsvp.meeting_id, func.count(Rsvp.id))
-            .where(Rsvp.meeting_id.in_(bindparam("meeting_ids", expanding=True)), Rsvp.coming.is_(True))
-            .group_by(Rsvp.meeting_id))
-
-
-def ask(meeting: Meeting, mother: User, text: str, anonymous: bool) -> MeetingQuestion:
-    """A question for the facilitator ahead of the meeting. Commits."""
-    _ensure_member(meeting, mother)
-    text = (text or "").strip()
-    if not text:
-        raise DomainError(_l("Please write your question."), field="text")
-    if len(text) > 1000:
-        raise DomainError(_l("Please keep the question under 1000 characters."), field="text")
-    if meeting.cancelled or meeting.end <= utcnow():
-        raise Conflict(_l("This meeting is over or cancelled."))
-    question = MeetingQuestion(meeting_id=meeting.id, user_id=mother.id, text=text, anonymous=anonymous)
-    db.session.add(question)
-    db.session.commit()
-    return question
-
-
-def mark_discussed(question: MeetingQuestion, discussed: bool, *, by: User) -> None:
-    require_facilitator(by, db.session.get(Meeting, question.meeting_id).group)
-    question.discussed = discussed
-    db.session.commit()

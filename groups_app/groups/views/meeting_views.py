@@ -23,7 +23,7 @@ from ..models import MeetingQuestion
 from ..permissions import can_facilitate, can_see_home_address, is_member_of, remember_standing
 from ..planner_cards import planner_page
 from ..services import attendance as attendance_service
-from ..services import attendance_log
+from ..services import attendance_log, replies
 from ..services import meetings as meeting_service
 from ..services.topics import topic_choices
 from .common import get_meeting, when
@@ -41,7 +41,7 @@ def meeting_page(meeting_id: int):
     no_store()
     return render_template(
         "groups/meeting.html", meeting=meeting, group=group, member=member, facilitates=facilitates,
-        started=meeting.start <= utcnow(), questions=meeting_service.meeting_questions(meeting.id), answer=answer,
+        started=meeting.start <= utcnow(), questions=replies.meeting_questions(meeting.id), answer=answer,
         expected=expected, topic_text=meeting.topic.text_for(current_user.read_languages) if meeting.topic else None,
         show_address=can_see_home_address(current_user, group),
         question_fields=_question_fields(str(get_locale())) if member and not meeting.cancelled else None,
@@ -153,7 +153,7 @@ def rsvp(meeting_id: int):
     try:
         if answer not in ("yes", "no"):
             raise DomainError(_("Please say whether you are coming."))
-        meeting_service.rsvp(meeting, current_user, answer == "yes")
+        replies.rsvp(meeting, current_user, answer == "yes")
     except DomainError as error:
         return refused(error, back=url_for("groups.group_page", group_id=meeting.group_id))
     flash(_("Thank you, your answer is saved."), "success")
@@ -165,7 +165,7 @@ def ask(meeting_id: int):
     meeting = get_meeting(meeting_id)
     form = QuestionForm()
     try:
-        meeting_service.ask(meeting, current_user, form.text.data or "", bool(form.anonymous.data))
+        replies.ask(meeting, current_user, form.text.data or "", bool(form.anonymous.data))
     except DomainError as error:
         if error.status == 403:
             return refused(error)
@@ -182,7 +182,7 @@ def discussed(question_id: int):
         return render_template("errors/404.html"), 404
     meeting = get_meeting(question.meeting_id)
     ensure(can_facilitate(current_user, meeting.group))
-    meeting_service.mark_discussed(question, request.form.get("discussed") == "yes", by=current_user)
+    replies.mark_discussed(question, request.form.get("discussed") == "yes", by=current_user)
     return redirect(url_for("groups.meeting_page", meeting_id=meeting.id) + "#questions")
 
 

@@ -9,7 +9,7 @@ from babel.dates import format_skeleton
 from babel.dates import format_time as babel_format_time
 from flask import render_template
 from flask_babel import force_locale, get_locale
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, bindparam, select
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, bindparam, exists, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -92,6 +92,11 @@ def notify(user, subject: str, template: str, link: str | None = None, *, email:
 def unread_notices(user, limit: int = 10) -> list[Notice]:
     """Her unread messages, newest first (her home page shows them on every visit)."""
     return list(db.session.scalars(_unread_statement(), {"user_id": user.id, "limit": limit}))
+
+
+def has_unread_columns(_shape=None) -> list:
+    """Whether she has an unread message, her id bound as `user_id` (her home page's probe)."""
+    return [exists().where(Notice.user_id == bindparam("user_id"), Notice.read_at.is_(None))]
 
 
 @functools.cache  # built once per process: building and cache-keying it cost her home page 160–260 calls

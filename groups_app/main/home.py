@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..core.extension_points import NavLink, same_for_a_role, work_card
-from ..core.notify import unread_notices
+from ..core.home_probe import Probe, probed
+from ..core.notify import has_unread_columns, unread_notices
 
 
 @same_for_a_role
@@ -18,7 +19,13 @@ def menu(user) -> list[NavLink]:
     return links
 
 
+def notices_probe(user) -> Probe:
+    return Probe("notices", None, has_unread_columns, {"user_id": user.id})
+
+
 def notices_section(user) -> Markup | None:
+    if not probed(user)["notices"][0]:  # most visits: nothing unread, and no statement of its own
+        return None
     notices = unread_notices(user)
     return Markup(render_template("main/_notices.html", notices=notices)) if notices else None  # nosec B704  # an autoescaped Jinja template
 

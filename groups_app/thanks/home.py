@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, g, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..core.extension_points import NavLink, same_for_a_role
+from ..core.home_probe import Probe, probed
 from .services import reading
 
 
@@ -17,12 +18,14 @@ def menu(user) -> list[NavLink]:
     return [NavLink(38, _("Tree of thanks"), url_for("thanks.tree"))]
 
 
+def probe(user) -> Probe:
+    shape, params = reading.home_counts_shape(user)
+    return Probe("thanks", shape, reading.home_counts_columns, params)
+
+
 def _counts(user) -> tuple[int, int | None]:
-    """Her two counts (as reading.home_counts), asked once for the section and the card of one page."""
-    known = g.get("thanks_home_counts")
-    if known is None or known[0] != user.id:
-        known = g.thanks_home_counts = (user.id, reading.home_counts(user))
-    return known[1]
+    """Her two counts (as reading.home_counts), asked in her home page's probe."""
+    return reading.home_counts_from(reading.home_counts_shape(user)[0], probed(user)["thanks"])
 
 
 def _once(key: tuple, render: Callable[[], Markup]) -> Markup:

@@ -7,6 +7,7 @@ from flask import Flask
 from ..accounts.audit_log import audit_kinds, audit_subjects
 from ..accounts.services import data_export
 from ..core.extension_points import home_section, nav_links, work_card
+from ..core.home_probe import home_probe
 from . import audit_names, commands, home, models, privacy_export  # noqa: F401  (models: the tables exist for every app)
 from .blueprint import bp
 from .views.volunteer_views import day_in_month, duration
@@ -21,5 +22,6 @@ def init_app(app: Flask) -> None:
     audit_kinds.connect(app, audit_names.kinds)
     data_export.connect(app, privacy_export.export_visits)
     nav_links.connect(app, home.menu)
+    home_probe.connect(app, home.probe)
     home_section.connect(app, home.sections)
     work_card.connect(app, home.work_cards)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..core.extension_points import NavLink
+from ..core.home_probe import Probe, probed
 from .forms.cases import ABOUT_LABELS
 from .permissions import is_coordinator
 from .services import cases as case_service
@@ -29,10 +30,17 @@ def menu(user) -> list[NavLink]:
     return links
 
 
+def probe(user) -> Probe | None:
+    shape = case_service.home_cases_shape(user)
+    return None if shape is None else Probe("visits.cases", shape, case_service.home_cases_columns, {"user_id": user.id})
+
+
 def sections(user) -> Markup | None:
     """Her case (a mother), her mothers (a volunteer), what needs someone now (coordinators, supervisors)."""
     parts = []
-    case, mine = case_service.home_cases(user)  # both in one query
+    case, mine = None, []
+    if probed(user).get("visits.cases", (False,))[0]:  # she has a case or mothers: both in one query
+        case, mine = case_service.home_cases(user)
     if case is not None:
         parts.append(render_template("visits/_home_mother.html", case=case, first_name=case_service.first_name,
                                      next_at=next_visit.upcoming(case)))

@@ -105,22 +105,37 @@ def waiting_for_answer(user: User) -> int:
 
 def home_counts(user: User) -> tuple[int, int | None]:
     """For her home page, in one statement: the thanks waiting for her answer, and for staff the
-    thanks waiting for review (None for anyone else, who may not know it)."""
-    email, staff = normalise_email(user.email), user.has_role("staff")
-    row = db.session.execute(_home_counts_statement(bool(email), staff), {"user_id": user.id, "email": email}).one()
-    return row[0], (row[1] if staff else None)
+    thanks waiting for review (None for anyone else, who may not know it). Her home page asks the
+    same columns within its probe (thanks.home.probe)."""
+    shape, params = home_counts_shape(user)
+    return home_counts_from(shape, db.session.execute(_home_counts_statement(shape), params).one())
+
+
+def home_counts_shape(user: User) -> tuple[tuple[bool, bool], dict]:
+    email = normalise_email(user.email)
+    return (bool(email), user.has_role("staff")), {"user_id": user.id, "email": email}
+
+
+def home_counts_from(shape: tuple[bool, bool], row) -> tuple[int, int | None]:
+    return row[0], (row[1] if shape[1] else None)
 
 
 @functools.cache
-def _home_counts_statement(by_email: bool, staff: bool):
-    """Built once per process (every home page runs it), her id and email as parameters."""
+def _home_counts_statement(shape: tuple[bool, bool]):
+    return select(*home_counts_columns(shape))
+
+
+@functools.cache
+def home_counts_columns(shape: tuple[bool, bool]) -> tuple:
+    """Built once per process (every home page asks them), her id and email as parameters."""
+    by_email, staff = shape
     user_id = bindparam("user_id")
     answer = (select(func.count(Dedication.id))
               .where(_mentor_is(user_id, bindparam("email") if by_email else None), Dedication.consent == "waiting",
                      Dedication.writer_id != user_id).scalar_subquery())
     if not staff:
-        return select(answer)
-    return select(answer, select(func.count(Dedication.id)).where(Dedication.review == "waiting").scalar_subquery())
+        return (answer,)
+    return answer, select(func.count(Dedication.id)).where(Dedication.review == "waiting").scalar_subquery()
 
 
 def for_certificate(user: User, chosen: list[int]) -> list[Dedication]:

@@ -9,7 +9,7 @@ from flask import g, has_request_context, request
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, Integer, and_, bindparam, func, insert, or_, select
+from sqlalchemy import Date, Integer, and_, bindparam, exists, func, insert, or_, select
 from sqlalchemy import case as when
 from sqlalchemy.orm import aliased, joinedload
 
@@ -248,17 +248,34 @@ def home_cases(user: User) -> tuple[Case | None, list[tuple[Case, Progress]]]:
     return max(own, key=lambda case: case.opened_on, default=None), mine
 
 
-@functools.cache  # one per pair of roles, built once per process (building it cost 500 calls a request)
-def _home_cases_statement(hers: bool, visiting: bool):
+def home_cases_shape(user: User) -> tuple[bool, bool] | None:
+    """Which of her home page's cases she may have: her own (a mother), those she visits (a volunteer)."""
+    hers, visiting = user.has_role("mother"), user.has_role("volunteer")
+    return (hers, visiting) if hers or visiting else None
+
+
+@functools.cache
+def home_cases_columns(shape: tuple[bool, bool]) -> tuple:
+    """Whether home_cases would find a case, her id bound as `user_id` (her home page's probe)."""
+    return (exists().where(_home_cases_wanted(*shape)),)
+
+
+def _home_cases_wanted(hers: bool, visiting: bool):
     wanted = []
     if hers:
         wanted.append(and_(Case.mother_id == bindparam("user_id"), Case.status != "closed"))
     if visiting:
         wanted.append(and_(Case.volunteer_id.in_(select(Volunteer.id).where(Volunteer.user_id == bindparam("user_id"))),
                            Case.status == "active"))
+    return or_(*wanted)
+
+
+@functools.cache  # one per pair of roles, built once per process (building it cost 500 calls a request)
+def _home_cases_statement(hers: bool, visiting: bool):
     visits = select(func.count(VisitLog.id)).where(VisitLog.case_id == Case.id).scalar_subquery()
     last = select(func.max(VisitLog.visited_on)).where(VisitLog.case_id == Case.id).scalar_subquery()
-    return _with_people(select(Case, visits, last).where(or_(*wanted)).order_by(Case.matched_on, Case.id))
+    return _with_people(select(Case, visits, last).where(_home_cases_wanted(hers, visiting))
+                        .order_by(Case.matched_on, Case.id))
 
 
 def _supervising() -> dict[int, bool]:

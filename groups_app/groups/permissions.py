@@ -34,12 +34,17 @@ def is_facilitator_of(user, group) -> bool:
 
 def is_member_of(user, group) -> bool:
     """A seated member (not the waiting list). Looks the membership up: one small query."""
+    return is_member_of_group_id(user, group.id)
+
+
+def is_member_of_group_id(user, group_id: int) -> bool:
+    """is_member_of for a caller that holds the group's id, not the group (a meeting's group_id)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if (known := _standing(user, group)) is not None:
+    if has_request_context() and (known := g.get("group_standing", {}).get((user.id, group_id))) is not None:
         return known[0]
     return db.session.scalar(
-        select(Membership.id).where(Membership.group_id == group.id, Membership.user_id == user.id,
+        select(Membership.id).where(Membership.group_id == group_id, Membership.user_id == user.id,
                                     Membership.status == "member")
     ) is not None
 

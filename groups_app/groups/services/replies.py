@@ -11,17 +11,12 @@ from ...accounts.models import User
 from ...core.errors import Conflict, DomainError, NotAllowed
 from ...core.timeutil import utcnow
 from ...extensions import db
-from ..models import Meeting, MeetingQuestion, Membership, Rsvp
-from ..models.group import MEMBER
-from ..permissions import require_facilitator
+from ..models import Meeting, MeetingQuestion, Rsvp
+from ..permissions import is_member_of_group_id, require_facilitator
 
 
 def _ensure_member(meeting: Meeting, user: User) -> None:
-    is_member = db.session.scalar(
-        select(Membership.id).where(Membership.group_id == meeting.group_id, Membership.user_id == user.id,
-                                    Membership.status == MEMBER)
-    )
-    if not is_member:
+    if not is_member_of_group_id(user, meeting.group_id):
         raise NotAllowed(_l("Only members of this group can do this."))
 
 

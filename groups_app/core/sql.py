@@ -4,7 +4,7 @@ from __future__ import annotations
 import unicodedata
 
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import bindparam, func, or_
+from sqlalchemy import JSON, bindparam, func, or_
 
 
 def listed_in(column, code: str):
@@ -21,6 +21,19 @@ def listed_in_bound(column, name: str):
 
 def listed_in_values(name: str, code: str) -> dict[str, str]:
     return {name: code, f"{name}_first": f"{code},%", f"{name}_last": f"%,{code}", f"{name}_inside": f"%,{code},%"}
+
+
+# A row per item as a JSON array of arrays, so that a page's one statement carries a short list beside
+# its main row (json_agg / json_group_array). Neither database promises the order of an aggregate's
+# input: carry a key in each item and sort in Python.
+_JSON_ARRAY_OF_ARRAYS = {"postgresql": ("json_agg", "json_build_array"), "sqlite": ("json_group_array", "json_array")}
+
+
+def json_rows(dialect: str, *columns):
+    """The aggregate of `columns` as a JSON array of arrays (None or [] when no row: read with `or ()`).
+    Dates arrive as ISO strings, in both databases."""
+    aggregate, row = _JSON_ARRAY_OF_ARRAYS[dialect]
+    return getattr(func, aggregate)(getattr(func, row)(*columns), type_=JSON)
 
 
 LIKE_ESCAPE = "/"  # not a backslash, which PostgreSQL and SQLite read differently inside a literal

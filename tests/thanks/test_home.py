@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-
 from groups_app.extensions import db as _db
 from groups_app.thanks import home
 from groups_app.thanks.models import Dedication

@@ -17,6 +17,7 @@ from groups_app.core.web import dateformat
 from groups_app.extensions import db as _db
 from groups_app.visits.models import Concern, VisitLog
 from groups_app.visits.services import cases as case_service
+from groups_app.visits.services import visit_logs
 from groups_app.visits.views import case_lines
 from groups_app.visits.views.volunteer_views import duration
 from tests.conftest import count_queries, login, make_user, today
@@ -60,7 +61,7 @@ def visited(app):
 def test_the_visits_are_written_as_the_template_wrote_them_in_every_language(app, visited):
     for language in LANGUAGES:
         with app.test_request_context(), force_locale(language):
-            rows = case_service.visits_for_page(visited.id)
+            rows = case_service.case_page(visited.id).visits
             old = app.jinja_env.from_string(OLD_VISITS).render(visits=[dict(
                 day=dateformat(row.visited_on, "medium"), length=duration(row.minutes),
                 mood=case_lines._mood_line(row.mood, language), topics=case_lines._topics_line(row.topics, language),
@@ -71,7 +72,7 @@ def test_the_visits_are_written_as_the_template_wrote_them_in_every_language(app
 
 
 def test_the_weeks_are_written_as_the_template_wrote_them_in_every_language(app, visited):
-    rows = case_service.visits_for_page(visited.id)
+    rows = case_service.case_page(visited.id).visits
     weeks = case_service.schedule(visited, rows)
     assert any(week.visits == 0 for week in weeks) and any(week.visits == 2 for week in weeks)
     for language in LANGUAGES:
@@ -110,23 +111,42 @@ def test_reading_a_case_records_the_row_that_audit_record_wrote_and_commits_it(a
     assert len({row[0] for row in stored}) == 1  # the same JSON value (or NULL) in the database too
 
 
-def test_a_case_page_runs_as_many_statements_with_many_visits_and_concerns_as_with_one(app, client, visited):
+def test_a_case_page_runs_as_many_statements_with_many_visits_as_with_one_and_one_more_for_concerns(app, client,
+                                                                                                    visited):
     volunteer = visited.volunteer.user
     login(client, volunteer)
     url = f"/visits/cases/{visited.id}"
     client.get(url)
     with count_queries(_db.engine) as few:
         assert client.get(url).status_code == 200
+    assert few() <= 3, few.statements  # her session; the case, its visits, whether it has concerns; the record
     for days in range(20, 60, 3):
         _visit(visited, days, topics="sleep", notes="n")
+    with count_queries(_db.engine) as more_visits:
+        assert client.get(url).status_code == 200
+    assert more_visits() == few(), more_visits.statements
     for about in ("mother", "baby", "both"):
         _db.session.add(Concern(case_id=visited.id, raised_by_id=volunteer.id, about=about, what="<script>x</script>"))
     _db.session.commit()
     with count_queries(_db.engine) as many:
         page = client.get(url).get_data(as_text=True)
-    assert many() == few() <= 5, many.statements
+    assert many() == few() + 1, many.statements  # its concerns, read only when it has one
     assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
     assert page.count('<li class="card"><p><strong>') == 4 + 14
+
+
+def test_the_visits_beside_the_case_are_its_visits_newest_first_value_for_value(app, visited):
+    _visit(visited, 1, topics="feeding", mood=2, minutes=90, notes='שלום "عليكم"\n\\ ፍቅር \u2028 end')
+    _visit(visited, 400, topics="sleep", notes="")  # a year ago: before the match, still hers
+    page = case_service.case_page(visited.id)
+    expected = [(v.visited_on, v.minutes, v.mood, v.topics, v.notes) for v in visit_logs.visits_of(visited)]
+    assert [tuple(row) for row in page.visits] == expected and len(expected) == 6
+    assert page.visits[0].visited_on == today() - timedelta(days=1) and page.has_concerns is False
+    quiet = make_case(volunteer=make_volunteer(name="Noa Volunteer"))
+    assert case_service.case_page(quiet.id).visits == [] and case_service.case_page(10**9) is None
+    _db.session.add(Concern(case_id=quiet.id, raised_by_id=quiet.supervisor_id, about="baby", what="Weight"))
+    _db.session.commit()
+    assert case_service.case_page(quiet.id).has_concerns is True and case_service.case_page(visited.id).has_concerns is False
 
 
 def test_the_case_page_stays_shut_to_whoever_may_not_read_the_case(app, client, visited):

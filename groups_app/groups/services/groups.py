@@ -8,7 +8,7 @@ from datetime import date, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, and_, bindparam, exists, func, select
+from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.orm import aliased, lazyload
 
 from ...accounts.models import User, UserRole
@@ -17,6 +17,7 @@ from ...core.errors import Conflict, DomainError
 from ...core.i18n import LANGUAGES
 from ...core.notify import notify
 from ...core.places import Locality
+from ...core.sql import json_rows
 from ...core.timeutil import today as today_in
 from ...extensions import db
 from ..models import Group, GroupFacilitator, Membership
@@ -168,9 +169,6 @@ class GroupPageFacts:
         return max(self.group.capacity - self.members, 0)
 
 
-# Each facilitator as [link id, name] in a JSON array (sorted by the id in Python: neither database
-# promises the order of an aggregate's input), so that the page needs no statement of its own for them.
-_JSON_ARRAY_OF_ARRAYS = {"postgresql": ("json_agg", "json_build_array"), "sqlite": ("json_group_array", "json_array")}
 
 
 @functools.cache
@@ -180,8 +178,8 @@ def _group_page_statement(signed_in: bool, dialect: str):
     her membership and whether she leads it."""
     members = (select(func.count(Membership.id)).where(Membership.group_id == Group.id, Membership.status == MEMBER)
                .scalar_subquery())
-    aggregate, pair = _JSON_ARRAY_OF_ARRAYS[dialect]
-    names = (select(getattr(func, aggregate)(getattr(func, pair)(GroupFacilitator.id, User.name), type_=JSON))
+    # Each facilitator as [link id, name] (sorted by the id in Python), so the page needs no statement for them.
+    names = (select(json_rows(dialect, GroupFacilitator.id, User.name))
              .join(User, User.id == GroupFacilitator.user_id).where(GroupFacilitator.group_id == Group.id)
              .scalar_subquery())
     if not signed_in:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from flask import g, has_request_context, request
 from flask_babel import format_date, get_locale, ngettext
@@ -18,10 +19,11 @@ from ...core import audit
 from ...core.errors import DomainError, NotAllowed
 from ...core.mail import public_url
 from ...core.notify import notify
+from ...core.sql import json_rows
 from ...core.timeutil import today, utcnow
 from ...extensions import db
 from ..forms.cases import CLOSE_REASON_LABELS
-from ..models import CLOSE_REASONS, Case, Referral, VisitLog, Volunteer
+from ..models import CLOSE_REASONS, Case, Concern, Referral, VisitLog, Volunteer
 from ..permissions import is_coordinator, is_supervisor, require_case_access, require_coordinator
 
 QUIET_WEEKS = 2  # this many weeks without a visit and the coordinator is alerted
@@ -68,29 +70,49 @@ def sees_everything(user, case: Case) -> bool:
     return is_coordinator(user) or is_supervisor(user, case)
 
 
-def case_for_page(case_id: int) -> Case | None:
-    """A case for its page, with her people, her locality and her referral in one statement (not the
-    volunteer's training, which the page does not show)."""
-    return db.session.scalars(_case_page_statement(), {"case_id": case_id}).unique().first()
+class VisitRow(NamedTuple):
+    """A visit as its case's page shows it."""
+
+    visited_on: date
+    minutes: int
+    mood: int
+    topics: str
+    notes: str
 
 
-@functools.cache  # built once per process: building and cache-keying it cost 500 calls a request
-def _case_page_statement():
-    return _with_people(select(Case).where(Case.id == bindparam("case_id"))).options(
+class CasePage(NamedTuple):
+    case: Case
+    visits: list[VisitRow]  # newest first, as visit_logs.visits_of
+    has_concerns: bool  # the page reads its concerns only then
+
+
+def case_page(case_id: int) -> CasePage | None:
+    """A case for its page, in one statement: the case with her people, her locality and her
+    referral (not the volunteer's training, which the page does not show); its visits as the
+    columns the page shows, in a JSON list beside the row (20 visits as objects cost 600 calls, and
+    a statement of their own a round trip); whether it has a concern. None when there is no such case."""
+    dialect = db.session.get_bind().dialect.name
+    row = db.session.execute(_case_page_statement(dialect), {"case_id": case_id}).unique().first()
+    if row is None:
+        return None
+    case, visits, concerned = row
+    return CasePage(case, _visit_rows(visits), bool(concerned))
+
+
+def _visit_rows(items) -> list[VisitRow]:
+    newest_first = sorted(items or (), key=lambda item: (item[0], item[1]), reverse=True)  # ISO day, then id
+    return [VisitRow(date.fromisoformat(day), minutes, mood, topics, notes)
+            for day, _id, minutes, mood, topics, notes in newest_first]
+
+
+@functools.cache  # built once per process and database kind: building and cache-keying it cost 500 calls a request
+def _case_page_statement(dialect: str):
+    visit = VisitLog.__table__.c
+    visits = (select(json_rows(dialect, visit.visited_on, visit.id, visit.minutes, visit.mood, visit.topics, visit.notes))
+              .where(visit.case_id == Case.id).scalar_subquery())
+    concerned = exists().where(Concern.case_id == Case.id)
+    return _with_people(select(Case, visits, concerned).where(Case.id == bindparam("case_id"))).options(
         joinedload(Case.referral).lazyload(Referral.locality))
-
-
-def visits_for_page(case_id: int) -> list:
-    """The case's visits, newest first (as `visit_logs.visits_of`), as rows of the columns its page
-    shows (`visited_on`, `minutes`, `mood`, `topics`, `notes`): 20 visits as objects cost 600 calls."""
-    return db.session.execute(_visits_statement(), {"case_id": case_id}).all()
-
-
-@functools.cache
-def _visits_statement():
-    visit = VisitLog.__table__.c  # the table's columns: a plain statement, which skips the ORM's steps for entities
-    return (select(visit.visited_on, visit.minutes, visit.mood, visit.topics, visit.notes)
-            .where(visit.case_id == bindparam("case_id")).order_by(visit.visited_on.desc(), visit.id.desc()))
 
 
 def view_case(case: Case, *, by: User, keep_loaded: bool = False) -> None:

@@ -90,10 +90,10 @@ def my_cases():
 @allow(CASE_PEOPLE)
 def case(case_id: int):
     me = current_user._get_current_object()  # asked about six times: once through the proxy
-    case = case_service.case_for_page(case_id) or abort(404)
+    page = case_service.case_page(case_id) or abort(404)
+    case, visits = page.case, page.visits
     ensure(can_see_case(me, case), "not the case's volunteer, supervisor or a coordinator")
     no_store()
-    visits = case_service.visits_for_page(case.id)
     weeks = case_service.schedule(case, visits)
     everything = case_service.sees_everything(me, case)
     coordinator = is_coordinator(me)
@@ -103,7 +103,7 @@ def case(case_id: int):
     if groups and case.mother:  # the form is shown only then
         invite = InviteForm()
         invite.group_id.choices = [(near.group.id, near.group.name) for near in groups]
-    concerns = concern_service.concerns_of(case)
+    concerns = concern_service.concerns_of(case) if page.has_concerns else []
     attendance = case_groups.group_attendance(case) if everything else None
     phone, next_form, next_at = matching.mother_phone(case), _next_form(case, me), next_visit.upcoming(case)
     # Her reading is written down last, in the transaction that read what the page shows, and committed

@@ -23,7 +23,7 @@ LARGER = Scale(groups=12, mothers=600, attendances=3_840, books=120, copies=180,
                weeks=40, topics=8)
 # Pages whose statements these fixes brought down: they may not creep up again.
 AT_MOST = {"group directory": 4, "attendance report": 3, "attendance CSV": 2, "program overview": 2, "planner": 2, "my books": 3,
-           "group calendar feed": 2, "personal calendar feed": 2, "catalogue search": 5, "home": 4,
+           "group calendar feed": 2, "personal calendar feed": 2, "catalogue search": 3, "home": 4,
            "meeting page": 4, "cases": 3, "my cases": 2, "case page": 3, "group page": 3, "attendance": 5,
            "leaflets": 2, "leaflet": 2,
            # her home page as each role opens it (each feature adds its sections): the target is 6 at most

@@ -27,7 +27,7 @@ from .catalogue_rows import book_cards, drop_downs
 from .forms import BookForm, CheckinForm, CheckoutForm, CopyForm, LostForm, RulesForm
 from .models import Book, Hold, Loan
 from .services import circulation, lists, reports
-from .services.catalogue import SUBJECTS, BookFields, copy_counts, save_book, search
+from .services.catalogue import SUBJECTS, BookFields, save_book, search
 
 FACILITATORS = owner("the group's facilitators", "facilitator", "coordinator", "admin")
 
@@ -66,8 +66,8 @@ def catalogue():
                         args.get("subject") if args.get("subject") in SUBJECTS else None, group_id,
                         bool(args.get("available")), page=page_number(), group_name=group_name)
     return render_template("library/catalogue.html", front=None, pagination=pagination,
-                           cards=book_cards(pagination.items, _lines(copy_counts([b.id for b in pagination.items]),
-                                                                     _everywhere), 2, "    "), **shown)
+                           cards=book_cards(pagination.items, _lines(pagination.copy_counts, _everywhere), 2, "    "),
+                           **shown)
 
 
 # What each book's card says about its copies, per book id: written once per count and language

@@ -163,9 +163,10 @@ def search(words: str = "", language: str | None = None, subject: str | None = N
            available: bool = False, page: int = 1, per_page: int = 20, group_name: str | None = None):
     """Books with all her words (or words starting with them) in title, authors, summary or subjects,
     found by the full-text index and best first (title words count most), with filters; one page
-    at a time. Without words, by title. Each item is a row of the book's id, title, authors and
-    language (what a result shows), not a Book. `group_name`: at the library of a group whose name
-    contains it; when nothing matches, `no_group_named` tells whether no group's name does."""
+    at a time. Without words, by title. Each item is a BookRow (what a result shows), not a Book;
+    `copy_counts` holds each book's (copies, on the shelf) in every library, as `copy_counts()`
+    counts them. `group_name`: at the library of a group whose name contains it;
+    when nothing matches, `no_group_named` tells whether no group's name does."""
     dialect = db.session.get_bind().dialect.name
     wanted = full_text.query_text(words, dialect)
     named = full_text.group_name_pattern(group_name)
@@ -174,23 +175,20 @@ def search(words: str = "", language: str | None = None, subject: str | None = N
     values = {"wanted": wanted, "language": language, "group_id": group_id, "group_name": named}
     if subject:
         values |= {"subject": subject, "first": f"{subject},%", "last": f"%,{subject}", "inner": f"%,{subject},%"}
-    pagination = _SearchPage(page=page, per_page=per_page, error_out=False, page_statement=page_statement,
-                             count_statement=count_statement,
-                             values={k: v for k, v in values.items() if v is not None})
-    if pagination.items:
-        found = {row.id: row for row in db.session.execute(_results_statement(), {"ids": pagination.items})}
-        pagination.items = [found[book_id] for book_id in pagination.items if book_id in found]
-    return pagination
+    return _SearchPage(page=page, per_page=per_page, error_out=False, page_statement=page_statement,
+                       count_statement=count_statement, values={k: v for k, v in values.items() if v is not None})
 
 
 @functools.cache
 def _search_statements(dialect: str, words: bool, language: bool, subject: bool, group: bool, available: bool,
                        group_name: bool = False):
-    """The page of matching ids (best first) with the match count beside them (a window count), and the
-    count alone for a page past the end: built once per process for each combination of filters, her
-    words and the filters' values as parameters (building and keying a select is ~120 Python calls).
-    Ids only: a count beside whole rows made the database carry every match's row, summary and all,
-    through the sort (650 of the 5,000 books for one Hebrew word), and ranking all of them is the work."""
+    """The page in one statement, and the count alone for a page past the end: built once per process
+    for each combination of filters, her words and the filters' values as parameters (building and
+    keying a select is ~120 Python calls). Inside, the matching ids are ranked and counted (a window
+    count) and cut to the page: ids and rank only, for a count beside whole rows made the database
+    carry every match's row, summary and all, through the sort (650 of the 5,000 books for one
+    Hebrew word). Outside, only the page's books are read, with their copies counted, in the same
+    order (rank, title, id)."""
     books, copies = Book.__table__, Copy.__table__
     query = select(books.c.id)
     if language:
@@ -211,32 +209,36 @@ def _search_statements(dialect: str, words: bool, language: bool, subject: bool,
     elif available:
         query = query.where(exists(select(copies.c.id).where(copies.c.book_id == books.c.id,
                                                              copies.c.status == "on_shelf")))
-    query = full_text.ranked(query, dialect, bindparam("wanted")) if words else query.order_by(books.c.title, books.c.id)
-    page = query.add_columns(func.count().over()).limit(bindparam("limit")).offset(bindparam("offset"))
+    if words:
+        query = full_text.ranked(query, dialect, bindparam("wanted"), keep_rank=True)
+    else:
+        query = query.order_by(books.c.title, books.c.id)
+    matches = (query.add_columns(func.count().over().label("total"))
+               .limit(bindparam("limit")).offset(bindparam("offset")).subquery("matches"))
+    counted = select(func.count(copies.c.id)).where(copies.c.book_id == books.c.id)
+    page = (select(books.c.id, books.c.title, books.c.authors, books.c.language, matches.c.total,
+                   counted.where(copies.c.status.in_(CIRCULATING)).scalar_subquery(),
+                   counted.where(copies.c.status == "on_shelf").scalar_subquery())
+            .join(matches, matches.c.id == books.c.id)
+            .order_by(*((matches.c.rank,) if words else ()), books.c.title, books.c.id))
     count = select(func.count()).select_from(query.order_by(None).subquery())
     if group_name:  # an empty page says whether no group's name contains her text, in the same statement
         count = count.add_columns(full_text.some_group_named())
     return page, count
 
 
-@functools.cache
-def _results_statement():
-    books = Book.__table__
-    return select(books.c.id, books.c.title, books.c.authors, books.c.language).where(
-        books.c.id.in_(bindparam("ids", expanding=True)))
-
-
 class _SearchPage(Pagination):
-    """A page of ids from `_search_statements`: the total comes with the rows; the separate count runs
-    only for a page past the end, which has no rows to carry it."""
+    """A page from `_search_statements`: the total comes with the rows; the separate count runs only
+    for a page past the end, which has no rows to carry it."""
 
     def _query_items(self) -> list:
         args = self._query_args
         rows = db.session.execute(args["page_statement"],
                                   args["values"] | {"limit": self.per_page, "offset": self._query_offset}).all()
-        self._counted = rows[0][1] if rows else None
+        self._counted = rows[0][4] if rows else None
         self.no_group_named = False
-        return [row[0] for row in rows]
+        self.copy_counts = {row[0]: (row[5], row[6]) for row in rows}
+        return [BookRow(*row[:4]) for row in rows]
 
     def _query_count(self) -> int:
         if self._counted is not None:

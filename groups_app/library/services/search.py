@@ -93,13 +93,19 @@ def query_text(text: str | None, dialect: str) -> str | None:
     return tsquery(text) if dialect == "postgresql" else fts5_query(text)
 
 
-def ranked(query, dialect: str, wanted):
+def ranked(query, dialect: str, wanted, *, keep_rank: bool = False):
     """`query` (a select from books) narrowed to the books that match `wanted`, a query text or a bound
-    parameter that will carry one (a statement built once), best match first."""
+    parameter that will carry one (a statement built once), best match first. With `keep_rank`, the
+    rank is a column `rank` too, lower first on both databases, for a statement that orders again
+    outside a subquery of this one."""
     books = Book.__table__
     if dialect == "postgresql":
         vector, asked = literal_column(f"books.{PG_VECTOR}"), func.to_tsquery("simple", wanted)
         rank = func.ts_rank(vector, asked)
+        if keep_rank:  # -rank ascending is rank descending, ties by title and id as below
+            lowest_first = (-rank).label("rank")
+            return (query.add_columns(lowest_first).where(vector.op("@@")(asked))
+                    .order_by(lowest_first, books.c.title, books.c.id))
         return query.where(vector.op("@@")(asked)).order_by(rank.desc(), books.c.title, books.c.id)
     # bm25 ranks inside a subquery of the FTS table alone: SQLite refuses it beside the page's window
     # count. Its weights follow the index's columns: title, authors, summary, subjects (lower is better).
@@ -107,6 +113,8 @@ def ranked(query, dialect: str, wanted):
     rank = func.bm25(literal_column(FTS_TABLE), TITLE, AUTHORS, SUMMARY, SUBJECTS)
     hits = (select(fts.c.rowid.label("book_id"), rank.label("rank"))
             .where(literal_column(FTS_TABLE).op("MATCH")(wanted)).subquery("hits"))
+    if keep_rank:
+        query = query.add_columns(hits.c.rank.label("rank"))
     return query.join(hits, hits.c.book_id == books.c.id).order_by(hits.c.rank, books.c.title, books.c.id)
 
 

@@ -84,7 +84,7 @@ def test_a_search_page_counts_each_books_copies_as_copy_counts_does_in_its_ranke
     group, other = make_group(), make_group(name="Rahat evenings", place="Rahat")
     statuses = ["on_shelf", "on_loan", "set_aside", "lost", "withdrawn"]
     for n in range(12):
-        book = make_book(f"Sleep {n}" if n % 2 else f"Notes on sleep {n}", summary="sleep and feeding")
+        book = make_book(f"Sleep {n}" if n % 2 else f"Notes on rest {n}", summary="sleep and feeding")
         for k in range(n % 6):
             make_copy(book, group if k % 2 else other, f"S-{n}-{k}", status=statuses[(n + k) % 5])
     for words in ("sleep", "feeding", ""):

@@ -87,7 +87,7 @@ def test_odd_input_is_read_as_words_and_never_as_query_syntax(app, typed, found)
 
 
 def test_queries_quote_every_word(app):
-    assert fts5_query('say "NEAR" x:y') == '("say"*) AND ("near"*) AND ("x"*) AND ("y"*)'
+    assert fts5_query('say "NEAR" x:y') == '"say"* AND "near"* AND "x"* AND "y"*'
     assert tsquery("it's") == "('it':*) & ('s':*)"
     assert fts5_query("!!") is None and tsquery("") is None
     assert len(words("one two three four five six seven eight")) == 6

@@ -1,11 +1,10 @@
-"""PostgreSQL's search vector holds each Hebrew, Arabic and Amharic word also without its prefix
-(migration 0020), so the query asks for the bare word alone: it must find exactly the books that
-asking for every prefixed form found on the index of migration 0013."""
+"""Each search index holds each Hebrew, Arabic and Amharic word also without its prefix (PostgreSQL's
+since migration 0020, SQLite's since 0024), so the query asks for the bare word alone: it must find
+exactly the books that asking for every prefixed form found on the index of migration 0013."""
 import importlib.util
 import logging.config
 from pathlib import Path
 
-import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
@@ -13,49 +12,70 @@ from groups_app.library.services import search as full_text
 from groups_app.library.services.catalogue import BookFields, save_book, search
 from tests.conftest import make_book, make_user
 
-MIGRATION = Path(__file__).parents[2] / "migrations" / "versions" / "0020_search_prefix_forms.py"
+MIGRATIONS = Path(__file__).parents[2] / "migrations" / "versions"
 
 
-def migration():
-    spec = importlib.util.spec_from_file_location("search_prefix_forms", MIGRATION)
+def migration(name: str):
+    spec = importlib.util.spec_from_file_location(name, MIGRATIONS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def postgresql_only(db):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("the prefix forms are in PostgreSQL's index only; SQLite asks for every form")
+def former_forms(word: str) -> list[str]:
+    """The forms the search asked for before the indexes held the bare ones: the word, and the word
+    behind each prefix of its script."""
+    for prefixes, first, last in full_text.SCRIPTS:
+        if first <= ord(word[0]) <= last:
+            return [word] + [prefix + word for prefix in prefixes]
+    return [word]
 
 
 def former_tsquery(typed):
     """tsquery() as it was before migration 0020: every word OR every prefixed form of it."""
-    parts = [" | ".join("'" + form.replace("'", "''") + "':*" for form in full_text._forms(word))
+    parts = [" | ".join("'" + form.replace("'", "''") + "':*" for form in former_forms(word))
              for word in full_text.words(typed)]
     return " & ".join(f"({part})" for part in parts) or None
+
+
+def former_fts5_query(typed):
+    """fts5_query() as it was before migration 0024."""
+    parts = [" OR ".join(f'"{form}"*' for form in former_forms(word)) for word in full_text.words(typed)]
+    return " AND ".join(f"({part})" for part in parts) or None
 
 
 def titles(typed):
     return [row.title for row in search(typed).items]
 
 
-def test_the_migration_keeps_the_same_prefixes_as_the_search():
-    """The migration has its own copy (it must not import app code that changes later): the same."""
-    copy = migration()
-    assert copy.HEBREW_PREFIXES == full_text._HEBREW_PREFIXES
-    assert copy.ARABIC_PREFIXES == full_text._ARABIC_PREFIXES
-    assert copy.AMHARIC_PREFIXES == full_text._AMHARIC_PREFIXES
-    for prefixes, first, last in copy.SCRIPTS:  # and _forms reads a word's script from the same ranges
-        assert full_text._forms(chr(first) + "x")[1:] == [p + chr(first) + "x" for p in prefixes]
-        assert full_text._forms(chr(last) + "x")[1:] == [p + chr(last) + "x" for p in prefixes]
-    for outside in (0x058F, 0x0700, 0x11FF, 0x1380):
-        assert full_text._forms(chr(outside) + "x") == [chr(outside) + "x"]
+def test_the_migrations_keep_the_same_prefixes_and_forms_as_the_search():
+    """The migrations have their own copies (they must not import app code that changes later): the same."""
+    for copy in (migration("0020_search_prefix_forms"), migration("0024_sqlite_search_forms")):
+        assert copy.HEBREW_PREFIXES == full_text._HEBREW_PREFIXES
+        assert copy.ARABIC_PREFIXES == full_text._ARABIC_PREFIXES
+        assert copy.AMHARIC_PREFIXES == full_text._AMHARIC_PREFIXES
+        assert copy.SCRIPTS == full_text.SCRIPTS
+    sqlite_copy = migration("0024_sqlite_search_forms")
+    for fields in BOOKS:
+        for field in fields:
+            assert sqlite_copy.search_forms(field) == full_text.bare_forms(field), field
+    for typed in TYPED + [None, ""]:
+        assert sqlite_copy.search_forms(typed) == full_text.bare_forms(typed), typed
 
 
-def test_postgresql_asks_for_the_bare_word_alone():
+def test_a_prefixed_word_is_indexed_also_bare_and_only_before_a_letter_of_its_script():
+    assert full_text.bare_forms("החלב של אמא") == "החלב של אמא חלב ל"
+    assert full_text.bare_forms("והחלב") == "והחלב החלב חלב"
+    assert full_text.bare_forms("الحليب والرضاعة") == "الحليب والرضاعة حليب رضاعة الرضاعة"
+    assert full_text.bare_forms("ה12 הmilk ב ال2024 የጡት") == "ה12 הmilk ב ال2024 የጡት ጡት"
+    assert full_text.bare_forms("Milk and sleep") == "Milk and sleep"
+
+
+def test_both_databases_ask_for_the_bare_word_alone():
     assert full_text.tsquery("החלב חל") == "('החלב':*) & ('חל':*)"
     assert full_text.tsquery("حليب ጡት") == "('حليب':*) & ('ጡት':*)"
-    assert full_text.fts5_query("ጡት").count(" OR ") == len(full_text._AMHARIC_PREFIXES)  # SQLite: every form
+    assert full_text.fts5_query("החלב חל") == '"החלב"* AND "חל"*'
+    assert full_text.fts5_query('ጡት "x') == '"ጡት"* AND "x"*'
 
 
 BOOKS = [  # title, authors, summary, subjects: words with and without prefixes, in every field
@@ -88,21 +108,32 @@ TYPED = [
 
 
 def test_the_bare_word_finds_exactly_what_every_prefixed_form_found(app, db):
-    postgresql_only(db)
     ids = {make_book(title, language="he", authors=authors, summary=summary, subjects=subjects).id
            for title, authors, summary, subjects in BOOKS}
-    vector_0013 = migration().VECTOR_0013  # the index as it was, computed here beside today's
+    postgresql = db.engine.dialect.name == "postgresql"
+    if postgresql:
+        vector_0013 = migration("0020_search_prefix_forms").VECTOR_0013  # the index as it was, beside today's
+    else:  # 0013's index beside today's: the same FTS5 table over the fields as they are, without the forms
+        db.session.execute(text("CREATE VIRTUAL TABLE temp.fts_0013 USING fts5(title, authors, summary, subjects, "
+                                "tokenize='unicode61 remove_diacritics 2')"))
+        db.session.execute(text("INSERT INTO temp.fts_0013(rowid, title, authors, summary, subjects) "
+                                "SELECT id, title, authors, summary, subjects FROM books"))
 
-    def found(vector, query):
+    def found(before: bool, typed):
+        query = (former_tsquery if before else full_text.tsquery)(typed) if postgresql else \
+            (former_fts5_query if before else full_text.fts5_query)(typed)
         if query is None:
             return None
-        return set(db.session.scalars(text(f"SELECT id FROM books WHERE ({vector}) @@ to_tsquery('simple', :q)"),
-                                      {"q": query}))
+        if postgresql:
+            vector = vector_0013 if before else "books.search_vector"
+            statement = f"SELECT id FROM books WHERE ({vector}) @@ to_tsquery('simple', :q)"
+        else:
+            statement = f"SELECT rowid FROM {'temp.fts_0013' if before else 'books_fts'} WHERE {'fts_0013' if before else 'books_fts'} MATCH :q"
+        return set(db.session.scalars(text(statement), {"q": query}))
 
     differ, matched = [], 0
     for typed in TYPED:
-        before = found(vector_0013, former_tsquery(typed))
-        after = found("books.search_vector", full_text.tsquery(typed))
+        before, after = found(True, typed), found(False, typed)
         if before != after:
             differ.append((typed, before, after))
         matched += bool(before)
@@ -126,7 +157,7 @@ def test_the_migration_adds_the_forms_of_the_books_already_there(app, db, monkey
     monkeypatch.setattr(logging.config, "fileConfig", lambda *args, **kwargs: None)  # env.py's logging reset
     make_book("الحليب والرضاعة", language="ar")
     db.session.remove()
-    downgrade(revision="0019")
+    downgrade(revision="0019" if db.engine.dialect.name == "postgresql" else "0023")
     try:
         make_book("ולידה בבית", language="he")  # added while the index has no forms without prefixes
     finally:

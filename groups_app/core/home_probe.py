@@ -21,7 +21,7 @@ from .extension_points import ExtensionPoint
 
 
 class Probe(NamedTuple):
-    name: str  # the feature's own name for it ("thanks", "visits.case"): unique among features
+    name: str  # the feature's own name for it ("thanks", "visits.cases"): unique among features
     shape: Hashable  # what the columns' SQL depends on (her roles, whether she has an email)
     columns: Callable[[Any], Sequence[ColumnElement]]  # shape -> columns, values only as bind parameters
     params: Mapping[str, Any]  # the values they bind; a name used by two probes must have one value

@@ -169,8 +169,6 @@ class GroupPageFacts:
         return max(self.group.capacity - self.members, 0)
 
 
-
-
 @functools.cache
 def _group_page_statement(signed_in: bool, dialect: str):
     """Built once per process and database kind (every group page runs it), the group and her ids

@@ -21,14 +21,14 @@ def remember_standing(user, group, *, member: bool, facilitator: bool) -> None:
         g.setdefault("group_standing", {})[(user.id, group.id)] = (member, facilitator)
 
 
-def _standing(user, group) -> tuple[bool, bool] | None:
-    return g.get("group_standing", {}).get((user.id, group.id)) if has_request_context() else None
+def _standing(user, group_id: int) -> tuple[bool, bool] | None:
+    return g.get("group_standing", {}).get((user.id, group_id)) if has_request_context() else None
 
 
 def is_facilitator_of(user, group) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    known = _standing(user, group)
+    known = _standing(user, group.id)
     return known[1] if known is not None else user.id in group.facilitator_ids
 
 
@@ -41,7 +41,7 @@ def is_member_of_group_id(user, group_id: int) -> bool:
     """is_member_of for a caller that holds the group's id, not the group (a meeting's group_id)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if has_request_context() and (known := g.get("group_standing", {}).get((user.id, group_id))) is not None:
+    if (known := _standing(user, group_id)) is not None:
         return known[0]
     return db.session.scalar(
         select(Membership.id).where(Membership.group_id == group_id, Membership.user_id == user.id,

@@ -217,8 +217,8 @@ def _search_statements(dialect: str, words: bool, language: bool, subject: bool,
                .limit(bindparam("limit")).offset(bindparam("offset")).subquery("matches"))
     counted = select(func.count(copies.c.id)).where(copies.c.book_id == books.c.id)
     page = (select(books.c.id, books.c.title, books.c.authors, books.c.language, matches.c.total,
-                   counted.where(copies.c.status.in_(CIRCULATING)).scalar_subquery(),
-                   counted.where(copies.c.status == "on_shelf").scalar_subquery())
+                   counted.where(copies.c.status.in_(CIRCULATING)).scalar_subquery().label("copies"),
+                   counted.where(copies.c.status == "on_shelf").scalar_subquery().label("on_shelf"))
             .join(matches, matches.c.id == books.c.id)
             .order_by(*((matches.c.rank,) if words else ()), books.c.title, books.c.id))
     count = select(func.count()).select_from(query.order_by(None).subquery())
@@ -235,10 +235,10 @@ class _SearchPage(Pagination):
         args = self._query_args
         rows = db.session.execute(args["page_statement"],
                                   args["values"] | {"limit": self.per_page, "offset": self._query_offset}).all()
-        self._counted = rows[0][4] if rows else None
+        self._counted = rows[0].total if rows else None
         self.no_group_named = False
-        self.copy_counts = {row[0]: (row[5], row[6]) for row in rows}
-        return [BookRow(*row[:4]) for row in rows]
+        self.copy_counts = {row.id: (row.copies, row.on_shelf) for row in rows}
+        return [BookRow(row.id, row.title, row.authors, row.language) for row in rows]
 
     def _query_count(self) -> int:
         if self._counted is not None:

@@ -22,9 +22,9 @@ SMALLER = Scale(groups=4, mothers=200, attendances=640, books=40, copies=60, loa
 LARGER = Scale(groups=12, mothers=600, attendances=3_840, books=120, copies=180, loans=450, cases=24, visit_logs=120,
                weeks=40, topics=8)
 # Pages whose statements these fixes brought down: they may not creep up again.
-AT_MOST = {"group directory": 4, "attendance report": 3, "attendance CSV": 2, "program overview": 2, "planner": 2, "my books": 3,
+AT_MOST = {"group directory": 3, "attendance report": 2, "attendance CSV": 2, "program overview": 2, "planner": 2, "my books": 3,
            "group calendar feed": 2, "personal calendar feed": 2, "catalogue search": 3, "home": 4,
-           "meeting page": 4, "cases": 3, "my cases": 2, "case page": 3, "group page": 3, "attendance": 5,
+           "meeting page": 4, "cases": 2, "my cases": 2, "case page": 3, "group page": 3, "attendance": 5,
            "leaflets": 2, "leaflet": 2,
            # her home page as each role opens it (each feature adds its sections): the target is 6 at most
            "home (facilitator)": 3, "home (volunteer)": 4, "home (coordinator)": 4, "home (staff)": 4,

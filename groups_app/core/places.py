@@ -83,16 +83,33 @@ def all_localities() -> list[Locality]:
     return list(db.session.scalars(select(Locality).order_by(Locality.name_en)))
 
 
-def locality_choices(locale: str | None = None) -> list[tuple[int, str]]:
-    """(id, shown name) for the locality drop-downs and filters, in the reader's order."""
-    return list(named_localities(locale)[1])
+def locality_choices(locale: str | None = None, kept: dict | None = None) -> list[tuple[int, str]]:
+    """(id, shown name) for the locality drop-downs and filters, in the reader's order (`kept`: as
+    `named_localities`)."""
+    return list(named_localities(locale, kept)[1])
 
 
-def named_localities(locale: str | None = None) -> tuple[dict[int, str], tuple[tuple[int, str], ...]]:
+KEPT = "core.localities"  # app.extensions: (the localities' version, {language: named localities})
+KEPT_LANGUAGES = 16  # at most per version: six languages, and whatever a locale string says
+
+
+def named_localities(locale: str | None = None, kept: dict | None = None
+                     ) -> tuple[dict[int, str], tuple[tuple[int, str], ...]]:
     """Every locality's name as the reader sees it, by id, and the (id, name) choices in her order:
     one statement built once, read as plain columns (as objects, a filter of every locality cost
-    the ORM a few calls each), the names and their order made once per language and set of rows."""
-    return _named(tuple(db.session.execute(_localities_statement())), _language(locale))
+    the ORM a few calls each), the names and their order made once per language and set of rows.
+
+    `kept`: the store this process keeps for the localities' version that the caller read beside its
+    own rows (`main.versions.kept_for(KEPT, version, KEPT_LANGUAGES)`, the version's columns from
+    `main.versions.version_columns(LOCALITIES, ...)`, migration 0025): the names are read once per
+    version and language, not on every visit. None reads them now."""
+    language = _language(locale)
+    named = None if kept is None else kept.get(language)
+    if named is None:
+        named = _named(tuple(db.session.execute(_localities_statement())), language)
+        if kept is not None:
+            kept[language] = named
+    return named
 
 
 @functools.cache

@@ -1,11 +1,12 @@
 """What pages keep between requests for a version of the facts they come from (`data_versions`,
-changed by database triggers: migrations 0018, 0019, 0021, 0023), in one place: the version read beside
+changed by database triggers: migrations 0018, 0019, 0021, 0023, 0025), in one place: the version read beside
 a page's own rows, whether it may be kept under, and the store a process keeps per version."""
 from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import func, null, select
 
+from ..core import places
 from .models import DataVersion
 
 
@@ -44,3 +45,9 @@ def kept_for(slot: str, version: int | None, at_most: int) -> dict | None:
     if kept is None or kept[0] != version or len(kept[1]) > at_most:
         kept = current_app.extensions[slot] = (version, {})
     return kept[1]
+
+
+def kept_localities(version: int | None) -> dict | None:
+    """The store of `core.places.named_localities` for the localities' version a page read beside its
+    own rows (`version_columns(LOCALITIES, ...)`, then `usable`; migration 0025)."""
+    return kept_for(places.KEPT, version, at_most=places.KEPT_LANGUAGES)

@@ -150,9 +150,10 @@ def test_the_list_runs_as_many_statements_for_many_volunteers_as_for_few(client,
     for n in range(25):
         _case_of(f"Volunteer {n:02d}")
     assert statements() == few
-    # her session, the page with its total, the localities: one fewer than with the drop-down of
-    # every volunteer (4); a page without rows counts apart, the volunteer's name or "nobody so named" with it
-    assert [few[path] for path in paths] == [3, 3, 3, 4, 4, 4]
+    # her session, the page with its total and the localities' version (their names kept for it):
+    # two fewer than with the drop-down of every volunteer and the localities read (4); a page without
+    # rows counts apart, the volunteer's name or "nobody so named" and the localities' version with it
+    assert [few[path] for path in paths] == [2, 2, 2, 3, 3, 3]
 
 
 def test_her_page_links_to_her_cases_in_the_list(client, coordinator):

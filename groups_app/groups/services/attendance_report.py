@@ -22,8 +22,8 @@ from ...core.csvsafe import safe_cell, safe_row
 from ...core.places import Locality
 from ...core.sql import bound_page, listed_in, listed_in_bound, listed_in_values
 from ...extensions import db
-from ...main.models import ATTENDANCE
-from ...main.versions import carried_by, version_columns
+from ...main.models import ATTENDANCE, LOCALITIES
+from ...main.versions import carried_by, usable, version_columns
 from ..models import Group
 from .attendance_figures import GroupMonth, figures, group_counts
 
@@ -67,6 +67,8 @@ def groups_query(locality_id: int | None = None, language: str | None = None):
 # groups cost the ORM about 50 calls each), its locality's names for the reader's language.
 _GROUP_COLUMNS = (Group.id, Group.name, Group.timezone, Locality.name_en, Locality.name_he, Locality.name_ar,
                   Locality.name_ru)
+_NAMES = slice(3, 7)  # a row's locality names; then the localities' version (two columns), the figures' (two)
+_LOCALITIES_VERSION = slice(7, 9)
 
 
 @functools.cache
@@ -77,13 +79,15 @@ def _group_statements(by_locality: bool, by_language: bool, postgresql: bool = F
     it), and every group for the CSV. Building them on every request cost a page a few hundred calls.
     Each row of a page or of the CSV's carries the figures' version and, on PostgreSQL, whether this
     transaction changed a counted fact (main.versions.carried_by): read before the figures are, in
-    the same statement as the groups."""
+    the same statement as the groups; before them, the localities' version (for the page's locality
+    filter, `report_page`)."""
     conditions = [Group.archived.is_(False)]
     if by_locality:
         conditions.append(Group.locality_id == bindparam("locality_id"))
     if by_language:
         conditions.append(listed_in_bound(Group.languages, "language"))
-    groups = (select(*_GROUP_COLUMNS, *version_columns(ATTENDANCE, postgresql)).join(Locality, Locality.id == Group.locality_id)
+    groups = (select(*_GROUP_COLUMNS, *version_columns(LOCALITIES, postgresql), *version_columns(ATTENDANCE, postgresql))
+              .join(Locality, Locality.id == Group.locality_id)
               .where(*conditions).order_by(Group.name, Group.id))
     limit, offset = bindparam("limit"), bindparam("offset")
     return (groups.add_columns(func.count().over()).limit(limit).offset(offset),
@@ -107,7 +111,10 @@ def report_page(month: date, locality_id: int | None = None, language: str | Non
     statements, params = _group_filters(locality_id, language)
     # The total as a window count beside the rows (core.sql.BoundPage): one statement for both
     pagination = bound_page(statements[:2], params, page, per_page, counted=True)
-    pagination.items = _report_rows(pagination.items, month, now)
+    groups = pagination.items
+    # The version to keep the locality filter's names under (main.versions.kept_localities)
+    pagination.localities_version = usable(*groups[0][_LOCALITIES_VERSION]) if groups else None
+    pagination.items = _report_rows(groups, month, now)
     return pagination
 
 
@@ -116,8 +123,8 @@ def _report_rows(groups, month: date, now: datetime | None) -> list[ReportRow]:
     the report's rows."""
     counts = group_counts({group[0]: group[2] for group in groups}, month, now, carried_by(groups))
     locale = str(get_locale() or "en")
-    return [ReportRow(group_id, name, _locality_name(_LocalityNames(*names), locale), *counts[group_id])
-            for group_id, name, _zone, *names, _n, _changed in groups]
+    return [ReportRow(row[0], row[1], _locality_name(_LocalityNames(*row[_NAMES]), locale), *counts[row[0]])
+            for row in groups]
 
 
 @functools.lru_cache(maxsize=1024)

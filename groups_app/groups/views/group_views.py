@@ -47,7 +47,7 @@ def directory():
     # Each card links to /groups/<id>: the address made once, its id written after it (url_for per card was a tenth of the page)
     group_address = address_parts("groups.group_page", "group_id")
     return render_template("groups/directory.html", cards=cards, pagination=pagination, group_address=group_address,
-                           localities=directory_service.locality_options(locale), weekdays=in_her_language(WEEKDAY_NAMES),
+                           localities=directory_service.locality_options(locale, pagination.localities_version), weekdays=in_her_language(WEEKDAY_NAMES),
                            filters=request.args)
 
 

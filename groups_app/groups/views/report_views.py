@@ -15,6 +15,7 @@ from ...core.places import locality_choices
 from ...core.security import no_store
 from ...core.timeutil import today
 from ...core.web import address_for, count_text, kept_select_options
+from ...main.versions import kept_localities
 from ..services.attendance_report import ReportRow, csv_chunks, report_page
 
 COORDINATORS = role("coordinator", "admin")
@@ -39,7 +40,8 @@ def attendance_page():
     pagination = report_page(month, locality, language, page_number())
     return render_template("groups/report.html", rows=table_rows(pagination.items), pagination=pagination,
                            month=month, locality=locality, language=language,
-                           locality_options=kept_select_options(tuple(locality_choices()), locality))
+                           locality_options=kept_select_options(
+                               tuple(locality_choices(kept=kept_localities(pagination.localities_version))), locality))
 
 
 def table_rows(rows: list[ReportRow]) -> Markup:

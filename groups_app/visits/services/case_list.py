@@ -14,6 +14,8 @@ from ...core.places import Locality
 from ...core.sql import contains, contains_pattern
 from ...core.timeutil import today
 from ...extensions import db
+from ...main.models import LOCALITIES
+from ...main.versions import usable, version_columns
 from ..models import CASE_LIST_ORDER, Case, Volunteer
 from .cases import PER_PAGE, Progress, _last_visit, _Mother, _visits_so_far, weeks_without_visit
 
@@ -61,18 +63,21 @@ def _chosen_cases(used: tuple[str, ...]):
 
 
 @functools.cache
-def _cases_page_statement(used: tuple[str, ...]):
+def _cases_page_statement(used: tuple[str, ...], postgresql: bool = False):
     """A page of cases (`limit` and `offset` bound) with the total, each row's mother's and
     volunteer's names, her visits so far and her last visit: the page's ids are chosen on the
     narrow columns of `cases` alone (sorted without the people joined to each row), then only
-    those rows are read with their people, and the total rides beside them."""
+    those rows are read with their people, and the total rides beside them, with the localities'
+    version for the locality filter (main.versions.kept_localities)."""
     wanted = _chosen_cases(used)
     ids = wanted.order_by(*_ORDER).limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
     total = select(func.count()).select_from(wanted.subquery()).scalar_subquery()
+    localities, changed_here = version_columns(LOCALITIES, postgresql)
     return (select(Case.id, Case.status, Case.languages, Case.locality_id, Case.mother_id, Case.volunteer_id,
                    Case.matched_on, Case.closed_on, Case.close_reason, _Mother.name.label("mother_name"),
                    _VolunteerUser.name.label("volunteer_name"), total.label("total"),
-                   _visits_so_far().label("visits"), _last_visit().label("last_visit"))
+                   _visits_so_far().label("visits"), _last_visit().label("last_visit"),
+                   localities.label("localities_version"), changed_here.label("localities_changed"))
             .outerjoin(_Mother, _Mother.id == Case.mother_id)
             .outerjoin(Volunteer, Volunteer.id == Case.volunteer_id)
             .outerjoin(_VolunteerUser, _VolunteerUser.id == Volunteer.user_id)
@@ -80,10 +85,13 @@ def _cases_page_statement(used: tuple[str, ...]):
 
 
 @functools.cache
-def _cases_count_statement(used: tuple[str, ...]):
-    """The count alone, for a page without rows; with, when those filters are used, whether some volunteer's
-    name contains her text and the chosen volunteer's name (which the rows carry when there are any)."""
-    count = select(func.count().label("total")).select_from(_chosen_cases(used).subquery())
+def _cases_count_statement(used: tuple[str, ...], postgresql: bool = False):
+    """The count alone, for a page without rows, with the localities' version (which the rows carry
+    when there are any); with, when those filters are used, whether some volunteer's name contains
+    her text and the chosen volunteer's name (likewise)."""
+    localities, changed_here = version_columns(LOCALITIES, postgresql)
+    count = select(func.count().label("total"), localities.label("localities_version"),
+                   changed_here.label("localities_changed")).select_from(_chosen_cases(used).subquery())
     if "volunteer_name" in used:
         count = count.add_columns(exists(_named_volunteers()).label("named"))
     if "volunteer_id" in used:
@@ -96,13 +104,16 @@ class _CasesPage(Pagination):
     """A page of cases in one statement (two for a page past the end, which counts apart): each
     item a row of plain columns (`id`, `status`, `mother_name`, `volunteer_name`, ...).
     `chosen_volunteer`: the name of the volunteer `volunteer_id` chooses (None when there is none);
-    `no_volunteer_named`: no volunteer's name contains her text."""
+    `no_volunteer_named`: no volunteer's name contains her text; `localities_version`: the version
+    to keep the locality filter's names under (None: read them)."""
 
     def _query_items(self) -> list:
         values = self._query_args["values"]
-        rows = db.session.execute(_cases_page_statement(tuple(values)),
+        postgresql = db.session.get_bind().dialect.name == "postgresql"
+        rows = db.session.execute(_cases_page_statement(tuple(values), postgresql),
                                   {**values, "limit": self.per_page, "offset": self._query_offset}).all()
         self._counted = rows[0].total if rows else None
+        self.localities_version = usable(rows[0].localities_version, rows[0].localities_changed) if rows else None
         self.chosen_volunteer = rows[0].volunteer_name if rows and "volunteer_id" in values else None
         self.no_volunteer_named = False
         on = today()
@@ -115,7 +126,9 @@ class _CasesPage(Pagination):
         if self._counted is not None:
             return self._counted
         values = self._query_args["values"]
-        row = db.session.execute(_cases_count_statement(tuple(values)), values).one()._mapping
+        postgresql = db.session.get_bind().dialect.name == "postgresql"
+        row = db.session.execute(_cases_count_statement(tuple(values), postgresql), values).one()._mapping
+        self.localities_version = usable(row["localities_version"], row["localities_changed"])
         self.no_volunteer_named = "named" in row and not row["named"]
         self.chosen_volunteer = row.get("chosen", self.chosen_volunteer)
         return row["total"]

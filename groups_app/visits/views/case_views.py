@@ -21,6 +21,7 @@ from ...core.security import no_store
 from ...core.timeutil import today
 from ...extensions import db
 from ...groups.models import Group
+from ...main.versions import kept_localities
 from ..forms.cases import (
     ABOUT_LABELS,
     CLOSE_REASON_LABELS,
@@ -70,7 +71,7 @@ def cases():
     filters = case_list.CaseFilters(status, args.get("locality_id", type=record_id),
                                         args.get("volunteer_id", type=record_id), args.get("volunteer_name", "").strip())
     pagination, progress = case_list.cases_page(filters, page_number())
-    locality_names, locality_choices = named_localities()
+    locality_names, locality_choices = named_localities(kept=kept_localities(pagination.localities_version))
     items = case_items(pagination.items, progress, locality_names, in_her_language(LABELS))
     return _render("visits/cases.html", pagination=pagination, filters=filters,
                    localities=options(locality_choices, filters.locality_id), items=items)

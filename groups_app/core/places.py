@@ -100,9 +100,10 @@ def named_localities(locale: str | None = None, kept: dict | None = None
     the ORM a few calls each), the names and their order made once per language and set of rows.
 
     `kept`: the store this process keeps for the localities' version that the caller read beside its
-    own rows (`main.versions.kept_for(KEPT, version, KEPT_LANGUAGES)`, the version's columns from
+    own rows (`main.versions.kept_localities`, the version's columns from
     `main.versions.version_columns(LOCALITIES, ...)`, migration 0025): the names are read once per
-    version and language, not on every visit. None reads them now."""
+    version and language, not on every visit. None reads them now. (Core imports no feature: the
+    caller brings the store.)"""
     language = _language(locale)
     named = None if kept is None else kept.get(language)
     if named is None:

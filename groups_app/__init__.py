@@ -8,7 +8,7 @@ from flask import Flask
 
 from . import accounts, core, groups, leaflets, library, main, texts, thanks, visits
 from .cli import bench_data, demo
-from .config import PROJECT_ROOT, from_environment
+from .config import PROJECT_ROOT, engine_options, from_environment
 
 # Each feature's init_app registers its pages, its commands and what it adds to other features'
 # pages. Order matters only for the menu ties and the home page: earlier features show first.
@@ -24,6 +24,9 @@ def create_app(config: dict | None = None, features=FEATURES) -> Flask:
     app.config.from_mapping(from_environment(app.instance_path))
     if config:
         app.config.from_mapping(config)
+        if "SQLALCHEMY_DATABASE_URI" in config and "SQLALCHEMY_ENGINE_OPTIONS" not in config:
+            # the options follow the database given, not the one the environment names
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     for feature in features:

@@ -34,6 +34,19 @@ def _prepared(database_url: str) -> dict:
     return {}
 
 
+def _pool(database_url: str) -> dict:
+    """PostgreSQL: the pool hands out the connection returned last (LIFO), not the one idle longest.
+    After a burst has opened several, a quiet worker keeps using one: its statements reach psycopg's
+    threshold and stay prepared (in turn, each of five connections would need five runs of a
+    statement before any was prepared), and the others stay idle for the server's idle timeout."""
+    return {"pool_use_lifo": True} if database_url.startswith("postgresql") else {}
+
+
+def engine_options(database_url: str) -> dict:
+    """The engine's options for this database (create_app makes them again for a URI it is given)."""
+    return {"pool_pre_ping": True, **_pool(database_url), **_prepared(database_url)}
+
+
 MIN_SECRET_BYTES = 32
 DEVELOPMENT_URL = "http://localhost:5000"
 
@@ -97,7 +110,7 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         # Each pooled connection is tested before use (a restarted database closed them all), and a
         # request that cannot connect waits and connects again this many times (core/db_retry.py).
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, **_prepared(database_url)},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
         "DB_RETRIES": _int("DB_RETRIES", 2),
         # Where `flask backup` writes its archives when not told (--to): keep it off the web root.
         "BACKUP_DIR": os.environ.get("BACKUP_DIR", str(Path(instance_path) / "backups")),

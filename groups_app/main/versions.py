@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import func, null, select
 
 from ..core import places
-from .models import DataVersion
+from .models import LOCALITIES, DataVersion
 
 
 def changed_setting(name: str) -> str:
@@ -45,6 +45,19 @@ def kept_for(slot: str, version: int | None, at_most: int) -> dict | None:
     if kept is None or kept[0] != version or len(kept[1]) > at_most:
         kept = current_app.extensions[slot] = (version, {})
     return kept[1]
+
+
+def localities_columns(postgresql: bool) -> tuple:
+    """The localities' version's two columns, labelled, for a list with a locality filter to read
+    beside its own rows (`localities_version_of`; migration 0025)."""
+    version, changed_here = version_columns(LOCALITIES, postgresql)
+    return version.label("localities_version"), changed_here.label("localities_changed")
+
+
+def localities_version_of(row) -> int | None:
+    """`usable` of the localities' version that a row read with `localities_columns` carries; None
+    without a row (a page with none reads the names)."""
+    return None if row is None else usable(row.localities_version, row.localities_changed)
 
 
 def kept_localities(version: int | None) -> dict | None:

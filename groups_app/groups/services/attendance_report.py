@@ -22,8 +22,8 @@ from ...core.csvsafe import safe_cell, safe_row
 from ...core.places import Locality
 from ...core.sql import bound_page, listed_in, listed_in_bound, listed_in_values
 from ...extensions import db
-from ...main.models import ATTENDANCE, LOCALITIES
-from ...main.versions import carried_by, usable, version_columns
+from ...main.models import ATTENDANCE
+from ...main.versions import carried_by, localities_columns, usable, version_columns
 from ..models import Group
 from .attendance_figures import GroupMonth, figures, group_counts
 
@@ -86,7 +86,7 @@ def _group_statements(by_locality: bool, by_language: bool, postgresql: bool = F
         conditions.append(Group.locality_id == bindparam("locality_id"))
     if by_language:
         conditions.append(listed_in_bound(Group.languages, "language"))
-    groups = (select(*_GROUP_COLUMNS, *version_columns(LOCALITIES, postgresql), *version_columns(ATTENDANCE, postgresql))
+    groups = (select(*_GROUP_COLUMNS, *localities_columns(postgresql), *version_columns(ATTENDANCE, postgresql))
               .join(Locality, Locality.id == Group.locality_id)
               .where(*conditions).order_by(Group.name, Group.id))
     limit, offset = bindparam("limit"), bindparam("offset")

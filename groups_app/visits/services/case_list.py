@@ -14,8 +14,7 @@ from ...core.places import Locality
 from ...core.sql import contains, contains_pattern
 from ...core.timeutil import today
 from ...extensions import db
-from ...main.models import LOCALITIES
-from ...main.versions import usable, version_columns
+from ...main.versions import localities_columns, localities_version_of
 from ..models import CASE_LIST_ORDER, Case, Volunteer
 from .cases import PER_PAGE, Progress, _last_visit, _Mother, _visits_so_far, weeks_without_visit
 
@@ -72,12 +71,11 @@ def _cases_page_statement(used: tuple[str, ...], postgresql: bool = False):
     wanted = _chosen_cases(used)
     ids = wanted.order_by(*_ORDER).limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
     total = select(func.count()).select_from(wanted.subquery()).scalar_subquery()
-    localities, changed_here = version_columns(LOCALITIES, postgresql)
     return (select(Case.id, Case.status, Case.languages, Case.locality_id, Case.mother_id, Case.volunteer_id,
                    Case.matched_on, Case.closed_on, Case.close_reason, _Mother.name.label("mother_name"),
                    _VolunteerUser.name.label("volunteer_name"), total.label("total"),
                    _visits_so_far().label("visits"), _last_visit().label("last_visit"),
-                   localities.label("localities_version"), changed_here.label("localities_changed"))
+                   *localities_columns(postgresql))
             .outerjoin(_Mother, _Mother.id == Case.mother_id)
             .outerjoin(Volunteer, Volunteer.id == Case.volunteer_id)
             .outerjoin(_VolunteerUser, _VolunteerUser.id == Volunteer.user_id)
@@ -89,9 +87,7 @@ def _cases_count_statement(used: tuple[str, ...], postgresql: bool = False):
     """The count alone, for a page without rows, with the localities' version (which the rows carry
     when there are any); with, when those filters are used, whether some volunteer's name contains
     her text and the chosen volunteer's name (likewise)."""
-    localities, changed_here = version_columns(LOCALITIES, postgresql)
-    count = select(func.count().label("total"), localities.label("localities_version"),
-                   changed_here.label("localities_changed")).select_from(_chosen_cases(used).subquery())
+    count = select(func.count().label("total"), *localities_columns(postgresql)).select_from(_chosen_cases(used).subquery())
     if "volunteer_name" in used:
         count = count.add_columns(exists(_named_volunteers()).label("named"))
     if "volunteer_id" in used:
@@ -113,7 +109,7 @@ class _CasesPage(Pagination):
         rows = db.session.execute(_cases_page_statement(tuple(values), postgresql),
                                   {**values, "limit": self.per_page, "offset": self._query_offset}).all()
         self._counted = rows[0].total if rows else None
-        self.localities_version = usable(rows[0].localities_version, rows[0].localities_changed) if rows else None
+        self.localities_version = localities_version_of(rows[0] if rows else None)
         self.chosen_volunteer = rows[0].volunteer_name if rows and "volunteer_id" in values else None
         self.no_volunteer_named = False
         on = today()
@@ -127,8 +123,9 @@ class _CasesPage(Pagination):
             return self._counted
         values = self._query_args["values"]
         postgresql = db.session.get_bind().dialect.name == "postgresql"
-        row = db.session.execute(_cases_count_statement(tuple(values), postgresql), values).one()._mapping
-        self.localities_version = usable(row["localities_version"], row["localities_changed"])
+        counted = db.session.execute(_cases_count_statement(tuple(values), postgresql), values).one()
+        self.localities_version = localities_version_of(counted)
+        row = counted._mapping
         self.no_volunteer_named = "named" in row and not row["named"]
         self.chosen_volunteer = row.get("chosen", self.chosen_volunteer)
         return row["total"]

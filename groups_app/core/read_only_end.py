@@ -9,20 +9,22 @@ rolled-back transaction left prepared), and every request ended with one: Flask-
 session, which rolls back, and the pool rolls back each connection it takes back. No statement ever
 reached its fifth run.
 
-For a transaction that ran nothing but SELECT statements, COMMIT and ROLLBACK do the same to the
-data (nothing); only psycopg's memory differs. So at the end of a request that raised nothing, if
-every statement of the session's transaction was a SELECT and nothing is waiting to be flushed, the
-connection itself commits (psycopg's `commit()`, under SQLAlchemy): the rollback that follows, from
-the session and the pool, then finds no transaction and sends nothing. The session is not committed:
-that would expire the objects it loaded, and a streamed answer (the attendance CSV) still reads her
-account after this point. Any other request ends as before, with a rollback (a request that failed
-after writing keeps nothing of it). SQLite is left alone: its driver keeps its own statement cache
-whatever ends a transaction.
+For a transaction that ran nothing but reads, COMMIT and ROLLBACK do the same to the data
+(nothing); only psycopg's memory differs. So at the end of a request that raised nothing, if every
+statement of the session's transaction was a read (a SELECT, or a WITH that changes nothing) and
+nothing is waiting to be flushed, the connection itself commits (psycopg's `commit()`, under
+SQLAlchemy): the rollback that follows, from the session and the pool, then finds no transaction
+and sends nothing. The session is not committed: that would expire the objects it loaded, and a
+streamed answer (the attendance CSV) still reads her account after this point. Any other request
+ends as before, with a rollback (a request that failed after writing keeps nothing of it). SQLite
+is left alone: its driver keeps its own statement cache whatever ends a transaction.
 
 With PgBouncer in transaction mode in front of PostgreSQL, prepared statements need its
 `max_prepared_statements` (1.21 or later), or DB_PREPARED_STATEMENTS=0 (config.py) turns them off.
 """
 from __future__ import annotations
+
+import re
 
 from flask import Flask, current_app
 from sqlalchemy import event
@@ -31,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 
-_WROTE = "groups_app.wrote"  # Connection.info: the transaction ran a statement other than a SELECT
+_WROTE = "groups_app.wrote"  # Connection.info: the transaction ran a statement other than a read
 _CONNECTION = "groups_app.connection"  # Session.info: the connection of its transaction (the app has one database)
 
 
@@ -51,9 +53,18 @@ def _statement(conn: Connection, cursor, statement: str, parameters, context, ex
         conn.info[_WROTE] = True
 
 
+# The words of a statement that changes data; in a WITH, each data-changing part names one (a column
+# such as updated_at does not match: the word must end there). A read that happens to match is only
+# rolled back, as before.
+_CHANGES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
 def _reads_only(statement: str) -> bool:
-    """True for a SELECT (the app's reads all start so; a data-changing WITH or anything else is a write)."""
-    return statement.lstrip()[:6].upper() == "SELECT"
+    """True for a SELECT, and for a WITH none of whose parts changes data (the attendance report's
+    counts: counted as a write, every refresh of the report rolled back and made psycopg forget every
+    statement prepared on that connection). Anything else is a write."""
+    head = statement.lstrip()[:6].upper()
+    return head == "SELECT" or (head[:4] == "WITH" and not _CHANGES.search(statement))
 
 
 def end_read_only(error: BaseException | None = None) -> bool:

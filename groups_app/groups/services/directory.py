@@ -9,7 +9,7 @@ from sqlalchemy import Row, bindparam, case, func, select
 from sqlalchemy.orm import lazyload
 
 from ...core.places import Locality, locality_choices
-from ...core.sql import bound_page, listed_in, listed_in_bound, listed_in_values
+from ...core.sql import bound_page, listed_in, listed_in_bound, listed_in_values, page_window
 from ...extensions import db
 from ...main.versions import kept_localities, localities_columns, localities_version_of
 from ..models import Group, Membership
@@ -79,10 +79,11 @@ class DirectoryCard:
 @functools.cache
 def _directory_statements(by_locality: bool, by_language: bool, by_weekday: bool, postgresql: bool = False):
     """A page of the directory and its total, built once per process for each combination of
-    filters (the values, the page's limit and offset are bound parameters). A card's values only:
-    a Group object with its locality cost the ORM a few hundred calls a page, and building the
-    statements again on every request as many."""
+    filters (the values bound parameters; the page's limit and offset written into its text when it
+    runs, core.sql.page_window). A card's values only: a Group object with its locality cost the ORM
+    a few hundred calls a page, and building the statements again on every request as many."""
     conditions = [Group.archived.is_(False)]
+    limit, offset = page_window()  # in the statement's text: PostgreSQL keeps one plan for it
     if by_locality:
         conditions.append(Group.locality_id == bindparam("locality_id"))
     if by_language:
@@ -97,7 +98,7 @@ def _directory_statements(by_locality: bool, by_language: bool, by_weekday: bool
             .outerjoin(Locality, Locality.id == Group.locality_id)
             .where(*conditions)
             .order_by(case((Group.open.is_(True), 0), else_=1), Group.name, Group.id)
-            .limit(bindparam("limit")).offset(bindparam("offset")))
+            .limit(limit).offset(offset))
     total = select(func.count()).select_from(Group).where(*conditions)
     return page, total
 

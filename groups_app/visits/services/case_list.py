@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 
 from ...accounts.models import User
 from ...core.places import Locality
-from ...core.sql import contains, contains_pattern
+from ...core.sql import contains, contains_pattern, page_window
 from ...core.timeutil import today
 from ...extensions import db
 from ...main.versions import localities_columns, localities_version_of
@@ -63,13 +63,14 @@ def _chosen_cases(used: tuple[str, ...]):
 
 @functools.cache
 def _cases_page_statement(used: tuple[str, ...], postgresql: bool = False):
-    """A page of cases (`limit` and `offset` bound) with the total, each row's mother's and
-    volunteer's names, her visits so far and her last visit: the page's ids are chosen on the
+    """A page of cases (`limit` and `offset` written in when it runs: core.sql.page_window) with the
+    total, each row's mother's and volunteer's names, her visits so far and her last visit: the page's ids are chosen on the
     narrow columns of `cases` alone (sorted without the people joined to each row), then only
     those rows are read with their people, and the total rides beside them, with the localities'
     version for the locality filter (main.versions.kept_localities)."""
     wanted = _chosen_cases(used)
-    ids = wanted.order_by(*_ORDER).limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+    limit, offset = page_window()  # in the statement's text: PostgreSQL keeps one plan for it
+    ids = wanted.order_by(*_ORDER).limit(limit).offset(offset)
     total = select(func.count()).select_from(wanted.subquery()).scalar_subquery()
     return (select(Case.id, Case.status, Case.languages, Case.locality_id, Case.mother_id, Case.volunteer_id,
                    Case.matched_on, Case.closed_on, Case.close_reason, _Mother.name.label("mother_name"),

@@ -1,0 +1,123 @@
+"""On PostgreSQL, the statements a page runs again and again are planned once (a generic plan), not on
+every run: the paged lists write their page size and offset into the statement's text
+(core.sql.page_window), so the generic plan costs what a plan for the values does; and a request
+that only read, a WITH included, keeps what psycopg prepared (core/read_only_end.py)."""
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event, insert, text
+
+from groups_app.core.read_only_end import _reads_only
+from tests.conftest import login, make_group, make_mother, make_user
+
+POSTGRESQL = os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")
+postgresql_only = pytest.mark.skipif(not POSTGRESQL, reason="PostgreSQL only: prepared statements and their plans")
+
+
+class _Connections:
+    """The driver connections the app's statements ran on while this is open."""
+
+    def __init__(self, engine):
+        self.engine, self.seen, self.statements = engine, set(), []
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._ran)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._ran)
+
+    def _ran(self, conn, cursor, statement, parameters, context, executemany):
+        self.seen.add(conn.connection.dbapi_connection)
+        self.statements.append(statement)
+
+    def prepared(self, fragment: str = "") -> list[tuple[int, int]]:
+        """(generic plans, custom plans) of each statement prepared on those connections whose text
+        contains `fragment` (every one, without it)."""
+        plans = []
+        for connection in self.seen:  # idle in the pool, between transactions
+            plans += connection.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                                        "WHERE position(%s in statement) > 0", (fragment,), prepare=False).fetchall()
+            connection.commit()  # a read: a rollback would make psycopg forget what it prepared
+        return plans
+
+
+def _read_again_and_again(app, db, client, path: str, fragment: str) -> list[tuple[int, int]]:
+    with _Connections(db.engine) as connections:
+        for _ in range(12):
+            assert client.get(path).status_code == 200
+    assert len(connections.seen) == 1  # the pool's last returned (config._pool)
+    return connections.prepared(fragment)
+
+
+def _program_sized(db, model, rows: list[dict]) -> None:
+    """Rows enough for the planner's guess at an unseen LIMIT (a tenth of the table) to exceed a page,
+    as in a program's database, and the table's statistics read again."""
+    db.session.execute(insert(model), rows)
+    db.session.execute(text(f"ANALYZE {model.__tablename__}"))
+    db.session.commit()
+
+
+@postgresql_only
+def test_the_directorys_page_is_planned_once_not_on_every_visit(app, db):
+    from groups_app.groups.models import Group
+
+    group = make_group(name="Group 0")
+    copied = ("venue_kind", "locality_id", "languages", "frequency", "weekday", "start_time", "schedule_from")
+    _program_sized(db, Group, [{"name": f"Group {n}", **{c: getattr(group, c) for c in copied}} for n in range(1, 300)])
+    mother = make_mother()
+    client = app.test_client()
+    login(client, mother)
+    plans = _read_again_and_again(app, db, client, "/groups/", "groups.open, groups.weekday")
+    # psycopg prepares it at the fifth run; PostgreSQL plans the next five for their values, then keeps
+    # the generic plan if it costs no more: with the limit and offset as parameters it cost more, and
+    # every run was planned again (custom plans only)
+    assert len(plans) == 1 and plans[0][0] >= 1, plans
+
+
+@postgresql_only
+def test_the_coordinators_list_of_cases_is_planned_once_not_on_every_visit(app, db):
+    from groups_app.visits.models import Case
+    from tests.visits.conftest import make_case, make_volunteer
+
+    make_case(volunteer=make_volunteer(name="Volunteer Rina"))
+    _program_sized(db, Case, [{"status": "waiting" if n % 4 else "closed", "opened_on": date(2026, 1, 1) + timedelta(days=n % 300),
+                               "closed_on": None if n % 4 else date(2026, 11, 1), "languages": "he", "source": "nurse"}
+                              for n in range(2000)])
+    coordinator = make_user("coordinator")
+    client = app.test_client()
+    login(client, coordinator)
+    plans = _read_again_and_again(app, db, client, "/visits/cases", "cases.status, cases.languages")
+    assert len(plans) == 1 and plans[0][0] >= 1, plans
+
+
+def test_a_with_reads_unless_one_of_its_parts_changes_data():
+    assert _reads_only("  SELECT users.updated_at FROM users")
+    assert _reads_only("WITH came AS (SELECT meetings.updated_at, meetings.id FROM meetings) SELECT * FROM came")
+    assert _reads_only("with recursive n(i) as (select 1) select i from n")
+    assert not _reads_only("WITH gone AS (DELETE FROM loans RETURNING id) SELECT count(*) FROM gone")
+    assert not _reads_only("with moved as (update users set name = 'x' returning id) select * from moved")
+    assert not _reads_only("WITH added AS (INSERT INTO t (n) VALUES (1) RETURNING n) SELECT n FROM added")
+    assert not _reads_only("UPDATE users SET name = 'x'")
+    assert not _reads_only("INSERT INTO audit_events (action) VALUES ('x')")
+
+
+@postgresql_only
+def test_the_reports_counts_read_with_a_with_and_keep_what_was_prepared(app, db):
+    """The report counts its figures with a WITH; taken for a write, the request rolled back, and
+    psycopg forgot every statement prepared on the connection (each to be run five times again)."""
+    make_group(name="Rahat mornings", place="Rahat")
+    coordinator = make_user("coordinator", language="en")
+    client = app.test_client()
+    login(client, coordinator)
+    with _Connections(db.engine) as connections:
+        for _ in range(8):  # her session's statement and her home's are prepared
+            assert client.get("/").status_code == 200
+        before = len(connections.prepared())
+        connections.statements.clear()
+        assert client.get("/coordinator/attendance").status_code == 200
+    assert any(s.lstrip().upper().startswith("WITH") for s in connections.statements)  # the counts, this once
+    assert before >= 1 and len(connections.prepared()) >= before

@@ -1,14 +1,16 @@
 """On PostgreSQL, the statements a page runs again and again are planned once (a generic plan), not on
 every run: the paged lists write their page size and offset into the statement's text
-(core.sql.page_window), so the generic plan costs what a plan for the values does; and a request
-that only read, a WITH included, keeps what psycopg prepared (core/read_only_end.py)."""
+(core.sql.page_window), and a group's page reads one group's next meetings by a plain LIMIT
+(follow_up.next_meetings), so the generic plan costs what a plan for the values does; and a request
+that only read, a WITH included, keeps what psycopg prepared (core/read_only_end.py). Each test of a
+plan fails on the code before its change, over tables of a program's size."""
 from __future__ import annotations
 
 import os
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, insert, text
+from sqlalchemy import delete, event, insert, select, text
 
 from groups_app.core.read_only_end import _reads_only
 from tests.conftest import login, make_group, make_mother, make_user
@@ -91,6 +93,28 @@ def test_the_coordinators_list_of_cases_is_planned_once_not_on_every_visit(app, 
     client = app.test_client()
     login(client, coordinator)
     plans = _read_again_and_again(app, db, client, "/visits/cases", "cases.status, cases.languages")
+    assert len(plans) == 1 and plans[0][0] >= 1, plans
+
+
+@postgresql_only
+def test_a_group_pages_next_meetings_are_planned_once_not_on_every_visit(app, db):
+    """300 groups, each with two years of weekly meetings behind it and 12 weeks ahead (analyzed)."""
+    from datetime import UTC, datetime
+
+    from groups_app.groups.models import Group, Meeting
+
+    group = make_group(name="Group 0")
+    copied = ("venue_kind", "locality_id", "languages", "frequency", "weekday", "start_time", "schedule_from")
+    _program_sized(db, Group, [{"name": f"Group {n}", **{c: getattr(group, c) for c in copied}} for n in range(1, 300)])
+    ids = db.session.scalars(select(Group.id)).all()
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(weeks=104)
+    db.session.execute(delete(Meeting))
+    _program_sized(db, Meeting, [{"group_id": g, "starts_at": start + timedelta(weeks=w, minutes=n), "duration_minutes": 90,
+                                  "occurrence": (start + timedelta(weeks=w)).date()}
+                                 for n, g in enumerate(ids) for w in range(116)])
+    client = app.test_client()
+    login(client, make_mother())
+    plans = _read_again_and_again(app, db, client, f"/groups/{group.id}", "meetings.attendance_taken_at")
     assert len(plans) == 1 and plans[0][0] >= 1, plans
 
 

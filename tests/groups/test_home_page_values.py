@@ -95,3 +95,28 @@ def test_the_lists_follow_the_apps_clock(app, db, client):
     assert f'/meetings/{held.id}/attendance"' not in _text(client.get("/"))
     set_clock(app, now)
     assert f'/meetings/{held.id}/attendance"' in _text(client.get("/"))
+
+
+def test_a_group_pages_next_meetings_are_what_ahead_and_missing_gives_one_group(app, db, client):
+    """follow_up.next_meetings (a group's page: one group by its index, planned once on PostgreSQL)
+    against follow_up.ahead_and_missing for that group, at moments around a meeting's start, with a
+    cancellation and a meeting that began under AHEAD_HOURS ago."""
+    her = make_user("facilitator")
+    group, other = make_group(her, name="Alef"), make_group(her, name="Bet")
+    past_meeting(group, days_ago=0)  # began two hours ago: still ahead
+    past_meeting(group, days_ago=1)
+    past_meeting(other, days_ago=0)
+    cancel_meeting(upcoming([group.id])[group.id][1], by=her)
+    first = upcoming([group.id])[group.id][0]
+    for now in (utcnow(), utcnow() - timedelta(days=2), first.start + timedelta(hours=follow_up.AHEAD_HOURS, minutes=1),
+                first.start + timedelta(hours=follow_up.AHEAD_HOURS) - timedelta(minutes=1)):
+        for count in (1, 4):
+            expected = follow_up.ahead_and_missing([group.id], [], per_group=count, now=now)[0][group.id]
+            got = follow_up.next_meetings(group.id, count, now=now)
+            assert [(m.id, m.start, m.cancelled) for m in got] == [(m.id, m.start, m.cancelled) for m in expected]
+            assert len(got) == count and all(m.group_id == group.id for m in got)
+    assert any(m.cancelled for m in follow_up.next_meetings(group.id, 4))
+    login(client, her)
+    html = _text(client.get(f"/groups/{group.id}"))
+    shown = [m.id for m in follow_up.next_meetings(group.id, 4)]
+    assert [int(i) for i in re.findall(r'href="/meetings/(\d+)"', html)][:4] == shown

@@ -83,7 +83,7 @@ def group_page(group_id: int):
     if current_user.is_authenticated:  # her standing came with the group: the checks below ask nothing more
         remember_standing(current_user, group, member=facts.member, facilitator=facts.leads)
     # The next four meetings, without their topics (the page names none); the group is in the session.
-    upcoming = follow_up.ahead_and_missing([group.id], [], per_group=4)[0][group.id]
+    upcoming = follow_up.next_meetings(group.id, 4)
     facilitates = can_facilitate(current_user, group)
     past = follow_up.recent_past([group.id])[group.id] if facilitates else []
     locale = str(get_locale() or "he")

@@ -47,37 +47,47 @@ class _Connections:
         return plans
 
 
-def _read_again_and_again(app, db, client, path: str, fragment: str) -> list[tuple[int, int]]:
+def _planned_once(db, client, path: str, fragment: str) -> None:
+    """The page read twelve times ran its statement containing `fragment` on a generic plan. psycopg
+    prepares a statement at its fifth run; PostgreSQL plans the next five for their values, then keeps
+    the generic plan if it costs no more; each change below made one that cost more, so that every
+    run was planned again (custom plans only)."""
     with _Connections(db.engine) as connections:
         for _ in range(12):
             assert client.get(path).status_code == 200
     assert len(connections.seen) == 1  # the pool's last returned (config._pool)
-    return connections.prepared(fragment)
+    plans = connections.prepared(fragment)
+    assert len(plans) == 1 and plans[0][0] >= 1, plans
 
 
 def _program_sized(db, model, rows: list[dict]) -> None:
-    """Rows enough for the planner's guess at an unseen LIMIT (a tenth of the table) to exceed a page,
-    as in a program's database, and the table's statistics read again."""
+    """Rows enough for the planner's guesses to be a program's (a tenth of the table for an unseen
+    LIMIT is more than a page), and the table's statistics read again."""
     db.session.execute(insert(model), rows)
     db.session.execute(text(f"ANALYZE {model.__tablename__}"))
     db.session.commit()
 
 
-@postgresql_only
-def test_the_directorys_page_is_planned_once_not_on_every_visit(app, db):
+def _three_hundred_groups(db):
+    """A region's groups: the first made as any test's, the other 299 copied from it in one insert."""
     from groups_app.groups.models import Group
 
     group = make_group(name="Group 0")
     copied = ("venue_kind", "locality_id", "languages", "frequency", "weekday", "start_time", "schedule_from")
     _program_sized(db, Group, [{"name": f"Group {n}", **{c: getattr(group, c) for c in copied}} for n in range(1, 300)])
-    mother = make_mother()
+    return group
+
+
+def _signed_in(app, user):
     client = app.test_client()
-    login(client, mother)
-    plans = _read_again_and_again(app, db, client, "/groups/", "groups.open, groups.weekday")
-    # psycopg prepares it at the fifth run; PostgreSQL plans the next five for their values, then keeps
-    # the generic plan if it costs no more: with the limit and offset as parameters it cost more, and
-    # every run was planned again (custom plans only)
-    assert len(plans) == 1 and plans[0][0] >= 1, plans
+    login(client, user)
+    return client
+
+
+@postgresql_only
+def test_the_directorys_page_is_planned_once_not_on_every_visit(app, db):
+    _three_hundred_groups(db)
+    _planned_once(db, _signed_in(app, make_mother()), "/groups/", "groups.open, groups.weekday")
 
 
 @postgresql_only
@@ -89,11 +99,7 @@ def test_the_coordinators_list_of_cases_is_planned_once_not_on_every_visit(app, 
     _program_sized(db, Case, [{"status": "waiting" if n % 4 else "closed", "opened_on": date(2026, 1, 1) + timedelta(days=n % 300),
                                "closed_on": None if n % 4 else date(2026, 11, 1), "languages": "he", "source": "nurse"}
                               for n in range(2000)])
-    coordinator = make_user("coordinator")
-    client = app.test_client()
-    login(client, coordinator)
-    plans = _read_again_and_again(app, db, client, "/visits/cases", "cases.status, cases.languages")
-    assert len(plans) == 1 and plans[0][0] >= 1, plans
+    _planned_once(db, _signed_in(app, make_user("coordinator")), "/visits/cases", "cases.status, cases.languages")
 
 
 @postgresql_only
@@ -103,19 +109,13 @@ def test_a_group_pages_next_meetings_are_planned_once_not_on_every_visit(app, db
 
     from groups_app.groups.models import Group, Meeting
 
-    group = make_group(name="Group 0")
-    copied = ("venue_kind", "locality_id", "languages", "frequency", "weekday", "start_time", "schedule_from")
-    _program_sized(db, Group, [{"name": f"Group {n}", **{c: getattr(group, c) for c in copied}} for n in range(1, 300)])
-    ids = db.session.scalars(select(Group.id)).all()
+    group = _three_hundred_groups(db)
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(weeks=104)
     db.session.execute(delete(Meeting))
     _program_sized(db, Meeting, [{"group_id": g, "starts_at": start + timedelta(weeks=w, minutes=n), "duration_minutes": 90,
                                   "occurrence": (start + timedelta(weeks=w)).date()}
-                                 for n, g in enumerate(ids) for w in range(116)])
-    client = app.test_client()
-    login(client, make_mother())
-    plans = _read_again_and_again(app, db, client, f"/groups/{group.id}", "meetings.attendance_taken_at")
-    assert len(plans) == 1 and plans[0][0] >= 1, plans
+                                 for n, g in enumerate(db.session.scalars(select(Group.id)).all()) for w in range(116)])
+    _planned_once(db, _signed_in(app, make_mother()), f"/groups/{group.id}", "meetings.attendance_taken_at")
 
 
 def test_a_with_reads_unless_one_of_its_parts_changes_data():
@@ -134,9 +134,7 @@ def test_the_reports_counts_read_with_a_with_and_keep_what_was_prepared(app, db)
     """The report counts its figures with a WITH; taken for a write, the request rolled back, and
     psycopg forgot every statement prepared on the connection (each to be run five times again)."""
     make_group(name="Rahat mornings", place="Rahat")
-    coordinator = make_user("coordinator", language="en")
-    client = app.test_client()
-    login(client, coordinator)
+    client = _signed_in(app, make_user("coordinator", language="en"))
     with _Connections(db.engine) as connections:
         for _ in range(8):  # her session's statement and her home's are prepared
             assert client.get("/").status_code == 200

@@ -1,7 +1,8 @@
 """`make bench`: the key pages of a program-sized data set, served as in production and driven by wrk.
 
 For each scale (small, then large): a throw-away database filled by `flask bench-data`, every key
-page requested once in-process (SQL statements per request, HTML bytes, gzipped bytes), then
+page requested in-process (SQL statements per request, HTML bytes, gzipped bytes; on PostgreSQL
+also how many of its statements the server planned on every run instead of once), then
 gunicorn with 2 workers on 127.0.0.1 and wrk at 16 connections for a few seconds per page, signed
 in as the role that opens it. A bare Flask app (bench/ceiling.py) is measured the same way before
 and after, so that the machine's noise cancels out. Prints a table, writes bench/results.json.
@@ -132,9 +133,34 @@ def inspect_pages(url: str, instance: Path) -> tuple[list, dict]:
         facts[page.name] = {"status": answer.status_code, "queries": len(statements), "bytes": len(body),
                             "gzip_bytes": len(gzip.compress(body, 5)), "inprocess_ms": statistics.median(timings),
                             "statements": list(statements)}
+        if engine.dialect.name == "postgresql":
+            facts[page.name]["replanned"] = replanned(engine, client, page.path)
     with app.app_context():
         db.engine.dispose()
     return pages, facts
+
+
+def _plans(engine) -> dict[str, tuple[int, int]]:
+    """Each statement prepared on the pool's last returned connection (the one the test client's
+    requests use: the pool is LIFO), with its generic and custom plans so far."""
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements").all()
+        connection.commit()  # a ROLLBACK would make psycopg forget what it prepared
+    return {statement: (generic, custom) for statement, generic, custom in rows}
+
+
+def replanned(engine, client, path: str, runs: int = 15) -> int:
+    """PostgreSQL: how many of a page's statements it planned on every run. psycopg prepares a
+    statement at its fifth run on a connection; PostgreSQL plans the next five for their values, then
+    keeps one generic plan unless it costs more than those did. After `runs` more requests of `path`,
+    a statement this page ran whose plans are all custom, more than five of them, was planned each time."""
+    before = _plans(engine)
+    for _ in range(runs):
+        client.get(path).get_data()
+    return sum(1 for statement, (generic, custom) in _plans(engine).items()
+               if generic == 0 and custom > 5 and before.get(statement) != (generic, custom)
+               and "pg_prepared_statements" not in statement)
 
 
 # ---- served: gunicorn and wrk --------------------------------------------------------------------
@@ -359,8 +385,9 @@ def print_table(data: dict) -> None:
         for scale, r in data.get(name, {}).items():
             print(f"{name.replace('_', ' ')} ({scale}): {r.get('rps', 0):.0f} req/s, p99 {r.get('p99_ms', 0):.1f} ms, "
                   f"{r.get('rps', 0) / bare_rps:.2f} x bare")
+    postgresql = data["database"] == "postgresql"  # and how many statements it planned on every run
     head = (f"{'page':24} {'scale':5} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'1 req ms':>8} {'queries':>7} {'KB':>6} "
-            f"{'KB gz':>6} {'x bare':>6} {'x ref':>6} {'L/S':>5}")
+            f"{'KB gz':>6} {'x bare':>6} {'x ref':>6} {'L/S':>5}" + (f" {'replan':>6}" if postgresql else ""))
     print(head)
     print("-" * len(head))
     for row in data["pages"]:
@@ -368,7 +395,8 @@ def print_table(data: dict) -> None:
             ls = f"{row['large_small']:.2f}" if scale == "large" and "large_small" in row else ""
             print(f"{row['page'][:24]:24} {scale:5} {r.get('rps', 0):7.1f} {r.get('p50_ms', 0):7.1f} {r.get('p99_ms', 0):7.1f} "
                   f"{r['inprocess_ms']:8.1f} {r['queries']:7} {r['bytes'] / 1024:6.1f} {r['gzip_bytes'] / 1024:6.1f} "
-                  f"{r['ratio_to_bare']:6.2f} {r.get('ratio_to_signed_in_reference', 0):6.2f} {ls:>5}")
+                  f"{r['ratio_to_bare']:6.2f} {r.get('ratio_to_signed_in_reference', 0):6.2f} {ls:>5}"
+                  + (f" {r.get('replanned', 0):6}" if postgresql else ""))
 
 
 def failures(data: dict) -> list[str]:

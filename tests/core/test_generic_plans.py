@@ -1,7 +1,7 @@
 """On PostgreSQL, the statements a page runs again and again are planned once (a generic plan), not on
 every run: the paged lists write their page size and offset into the statement's text
-(core.sql.page_window), and a group's page reads one group's next meetings by a plain LIMIT
-(follow_up.next_meetings), so the generic plan costs what a plan for the values does; and a request
+(core.sql.page_window), and a group's page and her home page find a group's next meeting by a
+plain LIMIT (follow_up.next_meetings, groups.home), so the generic plan costs what a plan for the values does; and a request
 that only read, a WITH included, keeps what psycopg prepared (core/read_only_end.py). Each test of a
 plan fails on the code before its change, over tables of a program's size."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import delete, event, insert, select, text
 
 from groups_app.core.read_only_end import _reads_only
-from tests.conftest import login, make_group, make_mother, make_user
+from tests.conftest import add_members, login, make_group, make_mother, make_user
 
 POSTGRESQL = os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")
 postgresql_only = pytest.mark.skipif(not POSTGRESQL, reason="PostgreSQL only: prepared statements and their plans")
@@ -36,28 +36,32 @@ class _Connections:
         self.seen.add(conn.connection.dbapi_connection)
         self.statements.append(statement)
 
-    def prepared(self, fragment: str = "") -> list[tuple[int, int]]:
-        """(generic plans, custom plans) of each statement prepared on those connections whose text
-        contains `fragment` (every one, without it)."""
-        plans = []
+    def prepared(self, fragment: str = "") -> dict[str, tuple[int, int]]:
+        """Each statement prepared on those connections whose text contains `fragment` (every one,
+        without it), with its generic and custom plans so far."""
+        plans = {}
         for connection in self.seen:  # idle in the pool, between transactions
-            plans += connection.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
-                                        "WHERE position(%s in statement) > 0", (fragment,), prepare=False).fetchall()
+            rows = connection.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements "
+                                      "WHERE position(%s in statement) > 0", (fragment,), prepare=False).fetchall()
             connection.commit()  # a read: a rollback would make psycopg forget what it prepared
+            plans.update({statement: (generic, custom) for statement, generic, custom in rows})
         return plans
 
 
 def _planned_once(db, client, path: str, fragment: str) -> None:
-    """The page read twelve times ran its statement containing `fragment` on a generic plan. psycopg
-    prepares a statement at its fifth run; PostgreSQL plans the next five for their values, then keeps
-    the generic plan if it costs no more; each change below made one that cost more, so that every
-    run was planned again (custom plans only)."""
+    """The page read twelve times more ran its statement containing `fragment` on a generic plan.
+    psycopg prepares a statement at its fifth run; PostgreSQL plans the next five for their values,
+    then keeps the generic plan if it costs no more; each change below made one that cost more, so
+    that every run was planned again (custom plans only). Statements other tests left prepared on
+    the pooled connection are told apart by their plans not changing."""
     with _Connections(db.engine) as connections:
+        assert client.get(path).status_code == 200
+        before = connections.prepared(fragment)
         for _ in range(12):
             assert client.get(path).status_code == 200
     assert len(connections.seen) == 1  # the pool's last returned (config._pool)
-    plans = connections.prepared(fragment)
-    assert len(plans) == 1 and plans[0][0] >= 1, plans
+    ran = [plans for statement, plans in connections.prepared(fragment).items() if before.get(statement) != plans]
+    assert len(ran) == 1 and ran[0][0] >= 1, ran
 
 
 def _program_sized(db, model, rows: list[dict]) -> None:
@@ -68,14 +72,27 @@ def _program_sized(db, model, rows: list[dict]) -> None:
     db.session.commit()
 
 
-def _three_hundred_groups(db):
-    """A region's groups: the first made as any test's, the other 299 copied from it in one insert."""
+def _groups(db, n: int):
+    """A region's groups: the first made as any test's, the others copied from it in one insert."""
     from groups_app.groups.models import Group
 
     group = make_group(name="Group 0")
     copied = ("venue_kind", "locality_id", "languages", "frequency", "weekday", "start_time", "schedule_from")
-    _program_sized(db, Group, [{"name": f"Group {n}", **{c: getattr(group, c) for c in copied}} for n in range(1, 300)])
+    _program_sized(db, Group, [{"name": f"Group {n}", **{c: getattr(group, c) for c in copied}} for n in range(1, n)])
     return group
+
+
+def _two_years_of_meetings(db) -> None:
+    """Every group with two years of weekly meetings behind it and twelve weeks ahead, in one insert."""
+    from datetime import UTC, datetime
+
+    from groups_app.groups.models import Group, Meeting
+
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(weeks=104)
+    db.session.execute(delete(Meeting))
+    _program_sized(db, Meeting, [{"group_id": g, "starts_at": start + timedelta(weeks=w, minutes=n), "duration_minutes": 90,
+                                  "occurrence": (start + timedelta(weeks=w)).date()}
+                                 for n, g in enumerate(db.session.scalars(select(Group.id)).all()) for w in range(116)])
 
 
 def _signed_in(app, user):
@@ -86,7 +103,7 @@ def _signed_in(app, user):
 
 @postgresql_only
 def test_the_directorys_page_is_planned_once_not_on_every_visit(app, db):
-    _three_hundred_groups(db)
+    _groups(db, 300)
     _planned_once(db, _signed_in(app, make_mother()), "/groups/", "groups.open, groups.weekday")
 
 
@@ -104,18 +121,21 @@ def test_the_coordinators_list_of_cases_is_planned_once_not_on_every_visit(app, 
 
 @postgresql_only
 def test_a_group_pages_next_meetings_are_planned_once_not_on_every_visit(app, db):
-    """300 groups, each with two years of weekly meetings behind it and 12 weeks ahead (analyzed)."""
-    from datetime import UTC, datetime
-
-    from groups_app.groups.models import Group, Meeting
-
-    group = _three_hundred_groups(db)
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(weeks=104)
-    db.session.execute(delete(Meeting))
-    _program_sized(db, Meeting, [{"group_id": g, "starts_at": start + timedelta(weeks=w, minutes=n), "duration_minutes": 90,
-                                  "occurrence": (start + timedelta(weeks=w)).date()}
-                                 for n, g in enumerate(db.session.scalars(select(Group.id)).all()) for w in range(116)])
+    """300 groups with two years of meetings each (the large scale)."""
+    group = _groups(db, 300)
+    _two_years_of_meetings(db)
     _planned_once(db, _signed_in(app, make_mother()), f"/groups/{group.id}", "meetings.attendance_taken_at")
+
+
+@postgresql_only
+def test_her_home_pages_groups_are_planned_once_not_on_every_visit(app, db):
+    """15 groups with two years of meetings each (the small scale, where a window over her groups'
+    meetings from the moment was priced higher for any moment than for the one at hand)."""
+    group = _groups(db, 15)
+    _two_years_of_meetings(db)
+    mother = make_mother()
+    add_members(group, mother)
+    _planned_once(db, _signed_in(app, mother), "/", "memberships.position")
 
 
 def test_a_with_reads_unless_one_of_its_parts_changes_data():

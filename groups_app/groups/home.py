@@ -59,7 +59,7 @@ class MyGroup(NamedTuple):
 def _my_groups_statement():
     """Built once per process (every home page runs it), her id and the moments as parameters (`now`
     is never baked in). One row per group of hers, or one per meeting of it that her home page shows:
-    its next meeting (as follow_up.ahead_and_missing: one that began less than AHEAD_HOURS ago
+    its next meeting (as follow_up.next_meetings: one that began less than AHEAD_HOURS ago
     counts), and in a group she leads, each meeting of the last MISSING_DAYS days whose attendance
     is still to enter. Her groups are found from her side (both user_id indexes), not by looking
     at every group; each one's next meeting by one lookup in its meetings, LIMIT 1. (A window over

@@ -11,6 +11,7 @@ from groups_app.groups.home import my_groups
 from groups_app.groups.services import follow_up
 from groups_app.groups.services.meetings import cancel_meeting, upcoming
 from tests.conftest import add_members, count_queries, login, make_group, make_user, past_meeting
+from tests.groups.reference_meetings import ahead_and_missing
 
 
 def _text(response) -> str:
@@ -32,7 +33,7 @@ def test_the_moment_is_a_parameter_of_the_statement_built_once(app, db):
 
 
 def test_her_home_page_lines_say_what_the_meetings_of_her_planner_say(app, db):
-    """my_groups' one statement against follow_up.ahead_and_missing (a group page's, ORM objects)."""
+    """my_groups' one statement against ahead_and_missing (tests/groups/reference_meetings.py, ORM objects)."""
     her = make_user("mother", "facilitator")
     other = make_user("facilitator")
     alef, bet, gimel = make_group(her, name="Alef"), make_group(her, name="Bet"), make_group(other, name="Gimel")
@@ -48,7 +49,7 @@ def test_her_home_page_lines_say_what_the_meetings_of_her_planner_say(app, db):
         entries, missing = my_groups(her, now=now)
         assert [(e.group.name, e.status) for e in entries] == [("Alef", "leads"), ("Bet", "leads"), ("Gimel", "member")]
         led = [e.group.id for e in entries if e.status == "leads"]
-        ahead, expected = follow_up.ahead_and_missing([e.group.id for e in entries], led, per_group=1, now=now)
+        ahead, expected = ahead_and_missing([e.group.id for e in entries], led, per_group=1, now=now)
 
         def facts(meetings):
             return [(m.id, m.group_id, m.start, m.cancelled, m.group.name) for m in meetings]
@@ -99,8 +100,8 @@ def test_the_lists_follow_the_apps_clock(app, db, client):
 
 def test_a_group_pages_next_meetings_are_what_ahead_and_missing_gives_one_group(app, db, client):
     """follow_up.next_meetings (a group's page: one group by its index, planned once on PostgreSQL)
-    against follow_up.ahead_and_missing for that group, at moments around a meeting's start, with a
-    cancellation and a meeting that began under AHEAD_HOURS ago."""
+    against ahead_and_missing (tests/groups/reference_meetings.py) for that group, at moments around
+    a meeting's start, with a cancellation and a meeting that began under AHEAD_HOURS ago."""
     her = make_user("facilitator")
     group, other = make_group(her, name="Alef"), make_group(her, name="Bet")
     past_meeting(group, days_ago=0)  # began two hours ago: still ahead
@@ -111,7 +112,7 @@ def test_a_group_pages_next_meetings_are_what_ahead_and_missing_gives_one_group(
     for now in (utcnow(), utcnow() - timedelta(days=2), first.start + timedelta(hours=follow_up.AHEAD_HOURS, minutes=1),
                 first.start + timedelta(hours=follow_up.AHEAD_HOURS) - timedelta(minutes=1)):
         for count in (1, 4):
-            expected = follow_up.ahead_and_missing([group.id], [], per_group=count, now=now)[0][group.id]
+            expected = ahead_and_missing([group.id], [], per_group=count, now=now)[0][group.id]
             got = follow_up.next_meetings(group.id, count, now=now)
             assert [(m.id, m.start, m.cancelled) for m in got] == [(m.id, m.start, m.cancelled) for m in expected]
             assert len(got) == count and all(m.group_id == group.id for m in got)

@@ -17,6 +17,7 @@ from groups_app.groups.services import follow_up, replies
 from groups_app.groups.services import meetings as meeting_service
 from groups_app.groups.services.topics import topic_choices
 from tests.conftest import add_members, count_queries, login, make_group, make_mother, make_user, past_meeting
+from tests.groups.reference_meetings import ahead_and_missing
 
 # The template's loop before the cards were written in Python (groups/planner.html), as it was.
 # (Only the whitespace before the loop's `{% set html %}` is left out: the page keeps it around the cards.)
@@ -62,7 +63,7 @@ def _old_sections(user):
     """The planner view's cards as they were made: ORM objects from four services, nothing kept."""
     groups = follow_up.led_groups(user)
     ids = [g.id for g in groups]
-    upcoming, missing = follow_up.ahead_and_missing(ids, ids, per_group=meeting_service.MIN_AHEAD)
+    upcoming, missing = ahead_and_missing(ids, ids, per_group=meeting_service.MIN_AHEAD)
     expected = replies.expected([m.id for ms in upcoming.values() for m in ms])
     recent = meeting_service.recent_topics(ids)
     topics = topic_choices(user.read_languages)

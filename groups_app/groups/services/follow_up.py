@@ -5,7 +5,7 @@ import functools
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, func, or_, select, union_all
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, lazyload
 
 from ...accounts.models import User
@@ -71,52 +71,6 @@ def _missing(now):
                 Meeting.starts_at > now - timedelta(days=MISSING_DAYS))
 
 
-def _is_missing(meeting: Meeting, now) -> bool:
-    return (meeting.status == SCHEDULED and meeting.attendance_taken_at is None
-            and now - timedelta(days=MISSING_DAYS) < meeting.start < now)
-
-
-@functools.cache
-def _ahead_and_missing_statement():
-    """Built once per process (every group page runs it): the groups, the groups she leads and the
-    moments as parameters (`now` is never baked in)."""
-    group_ids, led_ids = bindparam("group_ids", expanding=True), bindparam("led_ids", expanding=True)
-    now, ahead_from, missing_from = bindparam("now"), bindparam("ahead_from"), bindparam("missing_from")
-    ranked = (select(Meeting.id, func.row_number().over(partition_by=Meeting.group_id, order_by=Meeting.starts_at)
-                     .label("n")).where(Meeting.group_id.in_(group_ids), Meeting.starts_at >= ahead_from).subquery())
-    ahead_ids = select(ranked.c.id).where(ranked.c.n <= bindparam("per_group"))  # only the meetings shown
-    missing = and_(Meeting.status == SCHEDULED, Meeting.attendance_taken_at.is_(None), Meeting.starts_at < now,
-                   Meeting.starts_at > missing_from)
-    missing_ids = select(Meeting.id).where(Meeting.group_id.in_(led_ids), missing)
-    # The two sets of ids as a union, each found through its own index: written as one OR, PostgreSQL
-    # read every meeting of the program (34,800 at large scale: 4 ms a group page, 0.06 as a union).
-    # The groups are already in the session (she has just read them), so each meeting finds its own there.
-    return (select(Meeting).where(Meeting.id.in_(union_all(ahead_ids, missing_ids)))
-            .order_by(Meeting.starts_at).options(lazyload(Meeting.topic), lazyload(Meeting.group)))
-
-
-def ahead_and_missing(group_ids: list[int], led_ids: list[int], per_group: int, now=None
-                      ) -> tuple[dict[int, list[Meeting]], list[Meeting]]:
-    """In one query: the next `per_group` meetings of each of `group_ids` (as `meetings.upcoming`),
-    and the meetings of `led_ids` (groups she leads, not archived) whose attendance is still to
-    enter (as `attendance_missing`). Topics are not loaded. The pages read the same in statements of
-    their own, which the tests hold to this: her home page (groups.home.my_groups), her planner
-    (`planner_facts`) and a group's page (`next_meetings`)."""
-    now = now or utcnow()
-    ahead_from = now - timedelta(hours=AHEAD_HOURS)
-    rows = db.session.scalars(_ahead_and_missing_statement(), {
-        "group_ids": list(group_ids), "led_ids": list(led_ids), "per_group": per_group, "now": now,
-        "ahead_from": ahead_from, "missing_from": now - timedelta(days=MISSING_DAYS)}).unique().all()
-    ahead: dict[int, list[Meeting]] = {gid: [] for gid in group_ids}
-    led, missing = set(led_ids), []
-    for meeting in rows:
-        if meeting.group_id in led and _is_missing(meeting, now):
-            missing.append(meeting)
-        if meeting.start >= ahead_from and len(ahead[meeting.group_id]) < per_group:
-            ahead[meeting.group_id].append(meeting)
-    return ahead, missing
-
-
 @functools.cache
 def _next_meetings_statement():
     """Built once per process (every group page runs it): the group, the moment and the count bound."""
@@ -127,11 +81,11 @@ def _next_meetings_statement():
 
 def next_meetings(group_id: int, count: int, now=None) -> list[Meeting]:
     """A group's next `count` meetings (cancelled ones included, marked; one that began under
-    AHEAD_HOURS ago still counts), soonest first: what `ahead_and_missing` gives one group, for a
-    group's page. One group's meetings by its index, cut by a LIMIT: PostgreSQL plans it once for
-    every group and moment; `ahead_and_missing`'s window over several groups it planned again on
-    every run (its plan for the moment at hand looked cheaper, 0.15-0.2 ms a page). Topics are
-    not loaded; the group is in the session (she has just read it)."""
+    AHEAD_HOURS ago still counts), soonest first, for a group's page (tests hold it to
+    tests/groups/reference_meetings.py). One group's meetings by its index, cut by a LIMIT:
+    PostgreSQL plans it once for every group and moment; a window over several groups' meetings,
+    as before, it planned again on every run (its plan for the moment at hand looked cheaper,
+    0.15-0.2 ms a page). Topics are not loaded; the group is in the session (she has just read it)."""
     ahead_from = (now or utcnow()) - timedelta(hours=AHEAD_HOURS)
     return list(db.session.scalars(_next_meetings_statement(),
                                    {"group_id": group_id, "ahead_from": ahead_from, "count": count}))
@@ -161,7 +115,7 @@ def _planner_statement(postgresql: bool):
     """Built once per process (every planner runs it), her id, the counts and the moments as
     parameters. One row per group she leads (not archived), by name, or one per meeting of it that
     the planner shows, with how many said they are coming: its next `per_group` meetings (as
-    `ahead_and_missing`), those whose attendance is still to enter, and the last `recent` held with
+    `next_meetings`), those whose attendance is still to enter, and the last `recent` held with
     a topic (as `meetings.recent_topics`); on every row, the topic bank's version (`choices_version`).
 
     Each group's two bounds (the start of its last meeting ahead that is shown, of its oldest recent
@@ -195,8 +149,8 @@ def _planner_statement(postgresql: bool):
 
 
 def planner_facts(user: User, per_group: int, recent: int, now=None) -> PlannerFacts:
-    """Her planner in one query of plain values: what `led_groups`, `ahead_and_missing`,
-    `meetings.expected` and `meetings.recent_topics` give it, without Meeting or Group objects.
+    """Her planner in one query of plain values: what `led_groups`, `next_meetings`,
+    `attendance_missing`, `meetings.expected` and `meetings.recent_topics` give it, without Meeting or Group objects.
     `per_group` and `recent` are 1 or more. (Meetings that start at the same moment as a group's
     bound all come; the lists keep `per_group` and `recent` of them.)"""
     now = now or utcnow()

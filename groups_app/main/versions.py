@@ -62,5 +62,5 @@ def localities_version_of(row) -> int | None:
 
 def kept_localities(version: int | None) -> dict | None:
     """The store of `core.places.named_localities` for the localities' version a page read beside its
-    own rows (`version_columns(LOCALITIES, ...)`, then `usable`; migration 0025)."""
+    own rows (`localities_columns`, read back by `localities_version_of`; migration 0025)."""
     return kept_for(places.KEPT, version, at_most=places.KEPT_LANGUAGES)

@@ -64,10 +64,10 @@ def _chosen_cases(used: tuple[str, ...]):
 @functools.cache
 def _cases_page_statement(used: tuple[str, ...], postgresql: bool = False):
     """A page of cases (`limit` and `offset` written in when it runs: core.sql.page_window) with the
-    total, each row's mother's and volunteer's names, her visits so far and her last visit: the page's ids are chosen on the
-    narrow columns of `cases` alone (sorted without the people joined to each row), then only
-    those rows are read with their people, and the total rides beside them, with the localities'
-    version for the locality filter (main.versions.kept_localities)."""
+    total, each row's mother's and volunteer's names, her visits so far and her last visit: the
+    page's ids are chosen on the narrow columns of `cases` alone (sorted without the people joined
+    to each row), then only those rows are read with their people, and the total rides beside them,
+    with the localities' version for the locality filter (main.versions.kept_localities)."""
     wanted = _chosen_cases(used)
     limit, offset = page_window()  # in the statement's text: PostgreSQL keeps one plan for it
     ids = wanted.order_by(*_ORDER).limit(limit).offset(offset)

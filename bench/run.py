@@ -1,22 +1,29 @@
 """`make bench`: the key pages of a program-sized data set, served as in production and driven by wrk.
 
-For each scale (small, then large): a throw-away database filled by `flask bench-data`, every key
-page requested in-process (SQL statements per request, HTML bytes, gzipped bytes; on PostgreSQL
-also how many of its statements the server planned on every run instead of once), then
-gunicorn with 2 workers on 127.0.0.1 and wrk at 16 connections for a few seconds per page, signed
-in as the role that opens it. A bare Flask app (bench/ceiling.py) is measured the same way before
-and after, so that the machine's noise cancels out. Prints a table, writes bench/results.json.
+For each scale: a throw-away database filled by `flask bench-data` and every key page requested
+in-process (SQL statements per request, HTML bytes, gzipped bytes; on PostgreSQL also how many of
+its statements the server planned on every run instead of once). Then every server of the run is
+started and kept up together: per scale the app (gunicorn, 2 workers, 127.0.0.1) and two yardsticks
+over its database (bench/reference.py, bench/reference_signed_in.py), and a bare Flask app
+(bench/ceiling.py). wrk drives each at 16 connections for a few seconds, signed in as the role that
+opens the page, in rounds: the bare app, then each page at one scale and at once at the other, then
+the yardsticks. Each share (of the bare app, of the signed-in yardstick, large over small) is taken
+within a round, between figures measured moments apart, and the median of the rounds reported: the
+machine's noise, which on a shared machine moves req/s by a quarter from one minute to the next,
+mostly cancels out. Prints a table, writes bench/results.json.
 
 SQLite in a temporary folder; PostgreSQL when DATABASE_URL names one whose database name ends in
-`_bench` (its schema is dropped and made again). Only 127.0.0.1 is ever sent a request.
+`_bench` (a schema per scale, bench_small and bench_large, dropped and made again). Only 127.0.0.1
+is ever sent a request.
 
-    python bench/run.py [--scales small,large] [--seconds 5] [--smoke]
+    python bench/run.py [--scales small,large] [--seconds 3] [--rounds 3] [--smoke]
 """
 from __future__ import annotations
 
 import argparse
 import gzip
 import http.cookiejar
+import itertools
 import json
 import os
 import platform
@@ -31,7 +38,8 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,6 +58,8 @@ class BenchFailed(RuntimeError):
 # ---- the database ------------------------------------------------------------------------------
 
 def database_url(folder: Path, scale: str) -> str:
+    """Where this scale's data goes: a file in the run's folder, or on PostgreSQL a schema of its
+    own in the `_bench` database (both scales are served at once), emptied first."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql")):
         return f"sqlite:///{folder}/bench-{scale}.sqlite"
@@ -59,12 +69,15 @@ def database_url(folder: Path, scale: str) -> str:
                           "uses, so it runs only on one whose name ends in _bench (e.g. groups_app_bench).")
     from sqlalchemy import create_engine, text
 
+    schema = f"bench_{scale}"
     engine = create_engine(url.replace("postgres://", "postgresql+psycopg://", 1)
                            .replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
     engine.dispose()
-    return url
+    # every connection of the app, the migrations and the yardsticks to this scale finds its tables there
+    options = urllib.parse.quote(f"-csearch_path={schema}")
+    return f"{url}{'&' if '?' in url else '?'}options={options}"
 
 
 def environment(url: str, instance: Path) -> dict[str, str]:
@@ -265,68 +278,98 @@ def drive_once(url: str, seconds: float, cookie: str | None = None) -> dict:
             raw["write_errors"], "timeouts": raw["timeouts"]}
 
 
-def ceiling(seconds: float, folder: Path, warm: bool = True) -> dict:
+# ---- what wrk drives, in rounds ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """One address wrk drives: a key page at a scale, the bare app, or a yardstick at a scale."""
+    kind: str  # "page", "bare", "reference" or "signed_in_reference"
+    name: str  # the page's name, or the kind again
+    scale: str | None
+    url: str
+    cookie: str | None = None
+    settle: str | None = None  # the app's base address: wait for its workers to be idle first
+
+
+def start_servers(stack: ExitStack, scales: list[str], folder: Path) -> tuple[list, dict, dict, list[Target]]:
+    """Every scale built and inspected, and every server of the run started at once and kept up to
+    the end: the bare app, and per scale the app and the two yardsticks over its database. Each is
+    idle (sync workers waiting in accept) while another is driven, so a page at both scales and the
+    yardsticks can be measured minutes apart no more: one after the other, round after round."""
     env = dict(os.environ, PYTHONPATH=str(HERE))
-    with served("ceiling:app", env, folder / "gunicorn-ceiling.log") as base:
-        fetch_status(base + "/", None)
-        return drive(base + "/", seconds, warm=warm)
+    bare = stack.enter_context(served("ceiling:app", env, folder / "gunicorn-ceiling.log"))
+    if fetch_status(bare + "/", None) != 200:
+        raise BenchFailed(f"the bare app did not answer; see {folder / 'gunicorn-ceiling.log'}")
+    pages, facts, meta, by_scale = [], {}, {"build_seconds": {}}, {}
+    for scale in scales:
+        instance = folder / scale
+        instance.mkdir(parents=True, exist_ok=True)
+        url = database_url(folder, scale)
+        meta["build_seconds"][scale] = round(build(url, instance, scale), 1)
+        pages, facts[scale] = inspect_pages(url, instance)
+        base = stack.enter_context(served("groups_app:create_app()", environment(url, instance),
+                                          folder / f"gunicorn-{scale}.log"))
+        cookies = {who: sign_in(base, who) for who in {p.who for p in pages if p.who}}
+        reference = stack.enter_context(served("reference:app", dict(env, DATABASE_URL=url),
+                                               folder / f"gunicorn-reference-{scale}.log"))
+        signed_in = stack.enter_context(served("reference_signed_in:app", dict(env, DATABASE_URL=url, SECRET_KEY=SECRET),
+                                               folder / f"gunicorn-signed-in-reference-{scale}.log"))
+        by_scale[scale] = (base, cookies, reference, signed_in, signed_in_cookie(signed_in))
+    targets = [Target("bare", "bare", None, bare + "/")]
+    for page in pages:
+        for scale in scales:
+            base, cookies = by_scale[scale][:2]
+            targets.append(Target("page", page.name, scale, base + page.path, cookies.get(page.who), base))
+    for scale in scales:
+        _, _, reference, signed_in, cookie = by_scale[scale]
+        targets.append(Target("reference", "reference", scale, reference + "/"))
+        targets.append(Target("signed_in_reference", "signed_in_reference", scale, signed_in + "/groups/", cookie))
+    return pages, facts, meta, targets
 
 
-def reference(url: str, seconds: float, folder: Path, scale: str, warm: bool = True) -> dict:
-    """The yardstick list page (bench/reference.py) over this scale's database."""
-    env = dict(os.environ, PYTHONPATH=str(HERE), DATABASE_URL=url)
-    with served("reference:app", env, folder / f"gunicorn-reference-{scale}.log") as base:
-        status = fetch_status(base + "/", None)
-        result = drive(base + "/", seconds, warm=warm) if status == 200 else {}
-        return {**result, "warm_status": status}
-
-
-def signed_in_reference(url: str, seconds: float, folder: Path, scale: str, warm: bool = True) -> dict:
-    """The same list page signed in, the textbook way (bench/reference_signed_in.py), as the mother."""
+def signed_in_cookie(base: str) -> str:
+    """The textbook app's session cookie for the mother (bench/reference_signed_in.py signs in by address)."""
     from groups_app.bench import email
 
-    env = dict(os.environ, PYTHONPATH=str(HERE), DATABASE_URL=url, SECRET_KEY=SECRET)
-    with served("reference_signed_in:app", env, folder / f"gunicorn-signed-in-reference-{scale}.log") as base:
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        opener.open(f"{base}/sign-in/{email('mother')}", timeout=30).read()
-        cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
-        status = fetch_status(base + "/groups/", cookie)
-        result = drive(base + "/groups/", seconds, cookie, warm) if status == 200 else {}
-        return {**result, "warm_status": status}
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(f"{base}/sign-in/{email('mother')}", timeout=30).read()
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-def checked(name: str, result: dict, scale: str, log: str) -> dict:
-    if result["warm_status"] != 200 or result.get("not_2xx") or result.get("errors"):
-        raise BenchFailed(f"the {name} answered {result}; see {log}")
-    print(f"  {scale:5} {name:24} {result.get('rps', 0):8.1f} req/s  p99 "
-          f"{result.get('p99_ms', 0):7.1f} ms  status {result['warm_status']}", flush=True)
-    return result
+def round_order(targets: list[Target], number: int) -> list[Target]:
+    """Round `number`'s order: the bare app first, then each page at its scales back to back, then
+    the yardsticks; every other round takes each page's scales in the reverse order, so that a
+    machine growing busier or quieter during the run does not favour one scale."""
+    bare = [t for t in targets if t.kind == "bare"]
+    groups: dict[tuple, list[Target]] = {}
+    for target in targets:
+        if target.kind != "bare":
+            groups.setdefault((target.kind, target.name), []).append(target)
+    ordered = [group if number % 2 == 0 else group[::-1] for group in groups.values()]
+    return bare + [t for group in ordered for t in group]
 
 
-def run_scale(scale: str, folder: Path, seconds: float, warm: bool = True) -> tuple[list, dict, dict]:
-    instance = folder / scale
-    instance.mkdir(parents=True, exist_ok=True)
-    url = database_url(folder, scale)
-    built = build(url, instance, scale)
-    pages, facts = inspect_pages(url, instance)
-    results = {}
-    with served("groups_app:create_app()", environment(url, instance), folder / f"gunicorn-{scale}.log") as base:
-        cookies = {who: sign_in(base, who) for who in {p.who for p in pages if p.who}}
-        for page in pages:
-            cookie = cookies.get(page.who)
-            settle(base)
-            status = fetch_status(base + page.path, cookie)
-            result = drive(base + page.path, seconds, cookie, warm) if status == 200 else {}
-            result.update(facts[page.name], warm_status=status)
-            results[page.name] = result
-            print(f"  {scale:5} {page.name:24} {result.get('rps', 0):8.1f} req/s  p99 {result.get('p99_ms', 0):7.1f} ms  "
-                  f"{result['queries']:3} queries  status {status}", flush=True)
-    yardstick = checked("reference list page", reference(url, seconds, folder, scale, warm), scale,
-                        f"gunicorn-reference-{scale}.log")
-    signed_in = checked("signed-in reference", signed_in_reference(url, seconds, folder, scale, warm), scale,
-                        f"gunicorn-signed-in-reference-{scale}.log")
-    return pages, results, {"build_seconds": round(built, 1), "reference": yardstick, "signed_in_reference": signed_in}
+def measure(targets: list[Target], rounds: int, seconds: float, warm: bool) -> dict[tuple, list[dict]]:
+    """wrk over every target, `rounds` times (warming each up in the first round only), and the bare
+    app once more at the end: each target's results by round, under (kind, name, scale)."""
+    measured: dict[tuple, list[dict]] = {}
+    bare = next(t for t in targets if t.kind == "bare")
+    for number in range(rounds):
+        print(f"round {number + 1} of {rounds}", flush=True)
+        for target in round_order(targets, number):
+            if target.settle:
+                settle(target.settle)
+            status = fetch_status(target.url, target.cookie)
+            result = drive(target.url, seconds, target.cookie, warm and number == 0) if status == 200 else {}
+            result["warm_status"] = status
+            measured.setdefault((target.kind, target.name, target.scale), []).append(result)
+            print(f"  {target.scale or '':5} {target.name:24} {result.get('rps', 0):8.1f} req/s  p99 "
+                  f"{result.get('p99_ms', 0):7.1f} ms  status {status}", flush=True)
+    last = drive(bare.url, seconds, warm=False)
+    measured[("bare", "bare", None)].append({**last, "warm_status": 200})
+    print(f"  {'':5} {'bare':24} {last['rps']:8.1f} req/s  (after the last round)", flush=True)
+    return measured
 
 
 # ---- the report ------------------------------------------------------------------------------------
@@ -349,53 +392,94 @@ def machine() -> dict:
             "python": platform.python_version(), "sqlite": sqlite3.sqlite_version, "wrk": " ".join(wrk)}
 
 
-def report(pages, by_scale: dict, bare: dict, meta: dict) -> dict:
-    bare_rps = statistics.mean(b["rps"] for b in bare.values())
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def _ratios(runs: list[dict], against: list[float]) -> list[float]:
+    """Round by round, a target's req/s over another figure of the same round."""
+    return [run.get("rps", 0) / other for run, other in zip(runs, against, strict=False) if other]
+
+
+def summary(runs: list[dict]) -> dict:
+    """A target's rounds as one result: the median req/s, p50 and p99 of the rounds, every answer
+    that was not 2xx, every socket error and timeout of any round, and each round's req/s."""
+    timed = [run for run in runs if "rps" in run]
+    bad = [run["warm_status"] for run in runs if run.get("warm_status", 200) != 200]
+    return {"rps": _median([r["rps"] for r in timed]), "p50_ms": _median([r["p50_ms"] for r in timed]),
+            "p99_ms": _median([r["p99_ms"] for r in timed]), "requests": sum(r["requests"] for r in timed),
+            "not_2xx": sum(r["not_2xx"] for r in timed), "errors": sum(r["errors"] for r in timed),
+            "timeouts": sum(r["timeouts"] for r in timed),
+            "statuses": " ".join(sorted({r["statuses"] for r in timed if r["statuses"]})),
+            "warm_status": bad[0] if bad else 200, "rounds_rps": [round(r["rps"], 1) for r in timed]}
+
+
+def report(pages, facts: dict, measured: dict[tuple, list[dict]], meta: dict) -> dict:
+    """The results of every round made into one figure per page and scale. A share is taken in each
+    round against the figures measured beside it (the bare app at the round's start and end, the
+    signed-in yardstick of the same scale and round, the same page at the other scale a moment
+    before or after), and the median of the rounds' shares is reported."""
+    bare_runs = measured[("bare", "bare", None)]
+    bare_by_round = [(a["rps"] + b["rps"]) / 2 for a, b in itertools.pairwise(bare_runs)]
     rows = []
     for page in pages:
         row = {"page": page.name, "role": page.who or "signed out", "path": page.path, "scales": {}}
-        for scale, results in by_scale.items():
-            r = results.get(page.name)
-            if r is None:
+        for scale in facts:
+            runs = measured.get(("page", page.name, scale))
+            if runs is None:
                 continue
-            r = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items() if k != "statements"}
-            r["ratio_to_bare"] = round(r.get("rps", 0) / bare_rps, 3)
-            signed_in = meta.get("signed_in_reference", {}).get(scale, {}).get("rps")
-            if page.who and signed_in:  # a signed-in page against the textbook signed-in list page
-                r["ratio_to_signed_in_reference"] = round(r.get("rps", 0) / signed_in, 2)
+            r = {k: v for k, v in facts[scale][page.name].items() if k != "statements"} | summary(runs)
+            r = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items()}
+            r["ratio_to_bare"] = round(_median(_ratios(runs, bare_by_round)), 3)
+            yardstick = measured.get(("signed_in_reference", "signed_in_reference", scale))
+            if page.who and yardstick:  # a signed-in page against the textbook signed-in list page
+                r["ratio_to_signed_in_reference"] = round(_median(_ratios(runs, [y.get("rps", 0) for y in yardstick])), 2)
             row["scales"][scale] = r
-        if {"small", "large"} <= row["scales"].keys() and row["scales"]["small"].get("rps"):
-            row["large_small"] = round(row["scales"]["large"].get("rps", 0) / row["scales"]["small"]["rps"], 2)
-            # the same ratio from one request at a time in-process (time small / time large): less noise
+        small, large = measured.get(("page", page.name, "small")), measured.get(("page", page.name, "large"))
+        if small and large:
+            each = _ratios(large, [s.get("rps", 0) for s in small])
+            row["large_small"] = round(_median(each), 2)
+            row["large_small_range"] = [round(min(each), 2), round(max(each), 2)] if each else []
+            # the same ratio from one request at a time in-process (time small / time large)
             row["large_small_1req"] = round(row["scales"]["small"]["inprocess_ms"] / row["scales"]["large"]["inprocess_ms"], 2)
         rows.append(row)
-    return {"when": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(), "connections": CONNECTIONS,
-            "database": "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite",
-            "bare_flask": {k: {"rps": round(v["rps"], 1), "p50_ms": round(v["p50_ms"], 2), "p99_ms": round(v["p99_ms"], 2)}
-                           for k, v in bare.items()},
+    for kind, name in (("reference", "reference_list_page"), ("signed_in_reference", "signed_in_reference")):
+        for scale in facts:
+            runs = measured.get((kind, kind, scale), [])
+            meta.setdefault(name, {})[scale] = {k: round(v, 2) for k, v in summary(runs).items() if k in ("rps", "p50_ms", "p99_ms")} | {
+                "ratio_to_bare": round(_median(_ratios(runs, bare_by_round)), 3), "rounds_rps": summary(runs)["rounds_rps"]}
+
+    def bare(run: dict) -> dict:
+        return {k: round(run[k], 2) for k in ("rps", "p50_ms", "p99_ms")}
+
+    return {"connections": CONNECTIONS, "rounds": len(bare_by_round),
+            "bare_flask": {"before": bare(bare_runs[0]), "after": bare(bare_runs[-1]),
+                           "rounds_rps": [round(run["rps"], 1) for run in bare_runs]},
             "targets": TARGETS, **meta, "pages": rows}
 
 
 def print_table(data: dict) -> None:
     bare = data["bare_flask"]
-    print(f"\nbare Flask: {bare['before']['rps']:.0f} req/s before, {bare['after']['rps']:.0f} after "
+    rounds = ", ".join(f"{rps:.0f}" for rps in bare["rounds_rps"])
+    print(f"\nbare Flask: {rounds} req/s at the start of each of {data['rounds']} rounds and after the last "
           f"({data['database']}, {data['machine']['cpu']}, {data['machine']['cores']} cores)")
-    bare_rps = statistics.mean(b["rps"] for b in bare.values())
     for name in ("reference_list_page", "signed_in_reference"):
         for scale, r in data.get(name, {}).items():
             print(f"{name.replace('_', ' ')} ({scale}): {r.get('rps', 0):.0f} req/s, p99 {r.get('p99_ms', 0):.1f} ms, "
-                  f"{r.get('rps', 0) / bare_rps:.2f} x bare")
+                  f"{r.get('ratio_to_bare', 0):.2f} x bare")
     postgresql = data["database"] == "postgresql"  # and how many statements it planned on every run
     head = (f"{'page':24} {'scale':5} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'1 req ms':>8} {'queries':>7} {'KB':>6} "
-            f"{'KB gz':>6} {'x bare':>6} {'x ref':>6} {'L/S':>5}" + (f" {'replan':>6}" if postgresql else ""))
+            f"{'KB gz':>6} {'x bare':>6} {'x ref':>6} {'L/S':>5} {'range':>9}" + (f" {'replan':>6}" if postgresql else ""))
     print(head)
     print("-" * len(head))
     for row in data["pages"]:
         for scale, r in row["scales"].items():
-            ls = f"{row['large_small']:.2f}" if scale == "large" and "large_small" in row else ""
+            large = scale == "large" and "large_small" in row
+            ls = f"{row['large_small']:.2f}" if large else ""
+            spread = "-".join(f"{x:.2f}" for x in row.get("large_small_range", [])) if large else ""
             print(f"{row['page'][:24]:24} {scale:5} {r.get('rps', 0):7.1f} {r.get('p50_ms', 0):7.1f} {r.get('p99_ms', 0):7.1f} "
                   f"{r['inprocess_ms']:8.1f} {r['queries']:7} {r['bytes'] / 1024:6.1f} {r['gzip_bytes'] / 1024:6.1f} "
-                  f"{r['ratio_to_bare']:6.2f} {r.get('ratio_to_signed_in_reference', 0):6.2f} {ls:>5}"
+                  f"{r['ratio_to_bare']:6.2f} {r.get('ratio_to_signed_in_reference', 0):6.2f} {ls:>5} {spread:>9}"
                   + (f" {r.get('replanned', 0):6}" if postgresql else ""))
 
 
@@ -414,30 +498,29 @@ def failures(data: dict) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="small,large", help="comma-separated: small, large")
-    parser.add_argument("--seconds", type=float, default=5, help="how long wrk drives each page")
-    parser.add_argument("--smoke", action="store_true", help="small scale, 2 s a page, fail on any answer not 2xx")
+    parser.add_argument("--seconds", type=float, default=3, help="how long wrk drives each page in each round")
+    parser.add_argument("--rounds", type=int, default=3, help="how many times every page is driven")
+    parser.add_argument("--smoke", action="store_true", help="small scale, one round of 2 s a page, fail on any answer not 2xx")
     parser.add_argument("--out", default=str(HERE / "results.json"))
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         print("make bench needs wrk, which is not installed. On Debian: apt-get install wrk", file=sys.stderr)
         return 2
     scales = ["small"] if args.smoke else [s for s in args.scales.split(",") if s]
-    seconds = 2 if args.smoke else args.seconds
+    seconds, rounds = (2, 1) if args.smoke else (args.seconds, max(1, args.rounds))
     warm = not args.smoke  # a smoke run checks answers, not speed
     sys.path.insert(0, str(ROOT))
     folder = Path(tempfile.mkdtemp(prefix="groups-bench-"))
     try:
-        bare = {"before": ceiling(seconds, folder, warm)}
-        print(f"bare Flask before: {bare['before']['rps']:.0f} req/s", flush=True)
-        by_scale, meta, pages = {}, {"build_seconds": {}}, []
-        for scale in scales:
-            pages, by_scale[scale], info = run_scale(scale, folder, seconds, warm)
-            meta["build_seconds"][scale] = info["build_seconds"]
-            for key, name in (("reference", "reference_list_page"), ("signed_in_reference", "signed_in_reference")):
-                meta.setdefault(name, {})[scale] = {
-                    k: round(v, 2) for k, v in info[key].items() if k in ("rps", "p50_ms", "p99_ms")}
-        bare["after"] = ceiling(seconds, folder, warm)
-        data = report(pages, by_scale, bare, meta)
+        with ExitStack() as servers:
+            pages, facts, meta, targets = start_servers(servers, scales, folder)
+            measured = measure(targets, rounds, seconds, warm)
+        for (kind, _name, scale), runs in measured.items():
+            if kind != "page" and (summary(runs)["warm_status"] != 200 or summary(runs)["not_2xx"] or summary(runs)["errors"]):
+                raise BenchFailed(f"the {kind.replace('_', ' ')} ({scale or 'no database'}) answered {runs}")
+        data = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(),
+                "database": "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite",
+                **report(pages, facts, measured, meta)}
     except BenchFailed as failure:
         print(f"bench failed: {failure} (the logs are in {folder})", file=sys.stderr)
         return 1

@@ -1,5 +1,5 @@
 """What pages keep between requests for a version of the facts they come from (`data_versions`,
-changed by database triggers: migrations 0018, 0019, 0021, 0023, 0025), in one place: the version read beside
+changed by database triggers: migrations 0018, 0019, 0021, 0023, 0025, 0026), in one place: the version read beside
 a page's own rows, whether it may be kept under, and the store a process keeps per version."""
 from __future__ import annotations
 

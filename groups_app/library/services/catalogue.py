@@ -4,10 +4,12 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import bindparam, case, exists, func, or_, select
@@ -19,6 +21,9 @@ from ...core.i18n import LANGUAGES
 from ...core.permissions import require_staff
 from ...core.sql import bound_page
 from ...extensions import db
+from ...main import versions
+from ...main.models import BOOKS
+from ...main.versions import version_columns
 from ..models import Book, Copy
 from . import search as full_text
 
@@ -159,6 +164,10 @@ def import_books(path: Path) -> ImportReport:
 
 # ---- search ------------------------------------------------------------------------------------
 
+KEPT = "library.rankings"  # app.extensions: (books' version, {search: its books' ids, best first})
+KEPT_SEARCHES = 128  # searches a process keeps ranked; past that the store starts again
+
+
 def search(words: str = "", language: str | None = None, subject: str | None = None, group_id: int | None = None,
            available: bool = False, page: int = 1, per_page: int = 20, group_name: str | None = None):
     """Books with all her words (or words starting with them) in title, authors, summary or subjects,
@@ -166,7 +175,11 @@ def search(words: str = "", language: str | None = None, subject: str | None = N
     at a time. Without words, by title. Each item is a BookRow (what a result shows), not a Book;
     `copy_counts` holds each book's (copies, on the shelf) in every library, as `copy_counts()`
     counts them. `group_name`: at the library of a group whose name contains it;
-    when nothing matches, `no_group_named` tells whether no group's name does."""
+    when nothing matches, `no_group_named` tells whether no group's name does.
+
+    A search by words whose filters depend on the books alone (language, subject) is ranked once
+    per version of the books (migration 0026) and kept by the process: the next page, or the same
+    search again, reads only its page's books, with their copies counted afresh."""
     dialect = db.session.get_bind().dialect.name
     wanted = full_text.query_text(words, dialect)
     named = full_text.group_name_pattern(group_name)
@@ -175,20 +188,14 @@ def search(words: str = "", language: str | None = None, subject: str | None = N
     values = {"wanted": wanted, "language": language, "group_id": group_id, "group_name": named}
     if subject:
         values |= {"subject": subject, "first": f"{subject},%", "last": f"%,{subject}", "inner": f"%,{subject},%"}
+    keep = wanted is not None and not (group_id or available or named)  # copies change with every loan
     return _SearchPage(page=page, per_page=per_page, error_out=False, page_statement=page_statement,
-                       count_statement=count_statement, values={k: v for k, v in values.items() if v is not None})
+                       count_statement=count_statement, values={k: v for k, v in values.items() if v is not None},
+                       kept_as=(dialect, wanted, language, subject) if keep else None)
 
 
-@functools.cache
-def _search_statements(dialect: str, words: bool, language: bool, subject: bool, group: bool, available: bool,
-                       group_name: bool = False):
-    """The page in one statement, and the count alone for a page past the end: built once per process
-    for each combination of filters, her words and the filters' values as parameters (building and
-    keying a select is ~120 Python calls). Inside, the matching ids are ranked and counted (a window
-    count) and cut to the page: ids and rank only, for a count beside whole rows made the database
-    carry every match's row, summary and all, through the sort (650 of the 5,000 books for one
-    Hebrew word). Outside, only the page's books are read, with their copies counted, in the same
-    order (rank, title, id)."""
+def _filtered(language: bool, subject: bool, group: bool, available: bool, group_name: bool):
+    """The ids of the books that pass the filters, their values as parameters."""
     books, copies = Book.__table__, Copy.__table__
     query = select(books.c.id)
     if language:
@@ -209,16 +216,36 @@ def _search_statements(dialect: str, words: bool, language: bool, subject: bool,
     elif available:
         query = query.where(exists(select(copies.c.id).where(copies.c.book_id == books.c.id,
                                                              copies.c.status == "on_shelf")))
+    return query
+
+
+def _with_copy_counts(query):
+    """`query` (from books) with each book's circulating copies and copies on the shelf."""
+    books, copies = Book.__table__, Copy.__table__
+    counted = select(func.count(copies.c.id)).where(copies.c.book_id == books.c.id)
+    return query.add_columns(counted.where(copies.c.status.in_(CIRCULATING)).scalar_subquery().label("copies"),
+                             counted.where(copies.c.status == "on_shelf").scalar_subquery().label("on_shelf"))
+
+
+@functools.cache
+def _search_statements(dialect: str, words: bool, language: bool, subject: bool, group: bool, available: bool,
+                       group_name: bool = False):
+    """The page in one statement, and the count alone for a page past the end: built once per process
+    for each combination of filters, her words and the filters' values as parameters (building and
+    keying a select is ~120 Python calls). Inside, the matching ids are ranked and counted (a window
+    count) and cut to the page: ids and rank only, for a count beside whole rows made the database
+    carry every match's row, summary and all, through the sort (650 of the 5,000 books for one
+    Hebrew word). Outside, only the page's books are read, with their copies counted, in the same
+    order (rank, title, id)."""
+    books = Book.__table__
+    query = _filtered(language, subject, group, available, group_name)
     if words:
         query = full_text.ranked(query, dialect, bindparam("wanted"), keep_rank=True)
     else:
         query = query.order_by(books.c.title, books.c.id)
     matches = (query.add_columns(func.count().over().label("total"))
                .limit(bindparam("limit")).offset(bindparam("offset")).subquery("matches"))
-    counted = select(func.count(copies.c.id)).where(copies.c.book_id == books.c.id)
-    page = (select(books.c.id, books.c.title, books.c.authors, books.c.language, matches.c.total,
-                   counted.where(copies.c.status.in_(CIRCULATING)).scalar_subquery().label("copies"),
-                   counted.where(copies.c.status == "on_shelf").scalar_subquery().label("on_shelf"))
+    page = (_with_copy_counts(select(books.c.id, books.c.title, books.c.authors, books.c.language, matches.c.total))
             .join(matches, matches.c.id == books.c.id)
             .order_by(*((matches.c.rank,) if words else ()), books.c.title, books.c.id))
     count = select(func.count()).select_from(query.order_by(None).subquery())
@@ -227,16 +254,73 @@ def _search_statements(dialect: str, words: bool, language: bool, subject: bool,
     return page, count
 
 
+@functools.cache
+def _ranking_statement(dialect: str, language: bool, subject: bool):
+    """Every match's id, best first (the order of `_search_statements`' pages: rank, title, id), with
+    the books' version beside each (migration 0026): what a process keeps of a search."""
+    query = full_text.ranked(_filtered(language, subject, False, False, False), dialect, bindparam("wanted"))
+    return query.add_columns(*version_columns(BOOKS, dialect == "postgresql"))
+
+
+@functools.cache
+def _books_statement(dialect: str):
+    """A page of kept ids' books as a result shows them, with the books' version beside each row."""
+    books = Book.__table__
+    return (_with_copy_counts(select(books.c.id, books.c.title, books.c.authors, books.c.language))
+            .add_columns(*version_columns(BOOKS, dialect == "postgresql"))
+            .where(books.c.id.in_(bindparam("ids", expanding=True))))
+
+
+def _kept_ranking(kept_as: tuple) -> tuple[int, array] | None:
+    """The ids this process keeps for a search, best first, and the books' version they were ranked
+    under; None when it keeps none."""
+    kept = current_app.extensions.get(KEPT)
+    ranked = kept[1].get(kept_as) if kept else None
+    return None if ranked is None else (kept[0], ranked)
+
+
 class _SearchPage(Pagination):
     """A page from `_search_statements`: the total comes with the rows; the separate count runs only
-    for a page past the end, which has no rows to carry it."""
+    for a page past the end, which has no rows to carry it. A search kept by its ranking
+    (`kept_as`) reads only the page's books while the books' version holds."""
 
     def _query_items(self) -> list:
         args = self._query_args
+        self.no_group_named = False
+        if args["kept_as"] is not None:
+            return self._kept_items(args["kept_as"])
         rows = db.session.execute(args["page_statement"],
                                   args["values"] | {"limit": self.per_page, "offset": self._query_offset}).all()
         self._counted = rows[0].total if rows else None
-        self.no_group_named = False
+        return self._items(rows)
+
+    def _kept_items(self, kept_as: tuple) -> list:
+        window = slice(self._query_offset, self._query_offset + self.per_page)
+        kept = _kept_ranking(kept_as)
+        if kept is not None and kept[1][window]:
+            version, ranked = kept
+            rows = self._books(ranked[window])
+            if rows and versions.carried_by(rows) == version:
+                self._counted = len(ranked)
+                return self._items(rows)
+        # Not kept, or the books changed since: rank them all, keep that, then read the page's books
+        dialect = kept_as[0]
+        ranking = db.session.execute(_ranking_statement(dialect, bool(kept_as[2]), bool(kept_as[3])),
+                                     self._query_args["values"]).all()
+        ranked = array("q", (row.id for row in ranking))
+        store = versions.kept_for(KEPT, versions.carried_by(ranking), at_most=KEPT_SEARCHES)
+        if store is not None:
+            store[kept_as] = ranked
+        self._counted = len(ranked)
+        return self._items(self._books(ranked[window]) if ranked[window] else [])
+
+    def _books(self, ids: array) -> list:
+        """The books of these ids in their order."""
+        rows = db.session.execute(_books_statement(self._query_args["kept_as"][0]), {"ids": list(ids)}).all()
+        place = {book_id: at for at, book_id in enumerate(ids)}
+        return sorted(rows, key=lambda row: place[row.id])
+
+    def _items(self, rows) -> list:
         self.copy_counts = {row.id: (row.copies, row.on_shelf) for row in rows}
         return [BookRow(row.id, row.title, row.authors, row.language) for row in rows]
 

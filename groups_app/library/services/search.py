@@ -11,7 +11,7 @@ on every SQLite connection the app opens: a write to `books` from a connection w
 the sqlite3 shell, fails with "no such function" rather than leave the index behind). Neither is
 in the models: `is_search_object` tells the migration check (and autogenerate) to leave them be.
 A later migration that rebuilds `books` in batch mode on SQLite drops the triggers with the old
-table and must create them again (copy them from 0024).
+table and must create them again (copy them from 0024, and the books' version's from 0026).
 """
 from __future__ import annotations
 

@@ -119,3 +119,55 @@ def test_a_mothers_library_page_starts_with_what_she_can_borrow(visitor, app, db
     assert "At your groups' libraries" in page.locator("main").inner_text()
     assert "The rest of the catalogue" in page.locator("main").inner_text()
     visitor.screenshot("library-mother-en")
+
+
+def test_a_mother_pages_through_a_search_and_sees_a_book_staff_add_at_her_next_search(visitor, app, db):
+    """The search's ranking is kept between pages (migration 0026); a book added through the staff form
+    is found at her next search, on the right page."""
+    from flask_babel import force_locale, gettext
+
+    page = visitor.page
+    for n in range(25):
+        make_book(f"الرضاعة الطبيعية {n + 1:02d}" if n % 2 else f"دليل الأمهات {n + 1:02d}", language="ar",
+                  authors="", summary="عن الرضاعة" if not n % 2 else "")
+    huda = make_user("mother", name="Huda", email="huda@example.org", language="ar")
+    staff = make_user("staff", name="Dana", email="dana@example.org", language="en")
+    with force_locale("ar"):
+        library, search, next_page = gettext("Library"), gettext("Search"), gettext("Next page")
+
+    def search_from_the_menu() -> list[str]:
+        page.locator("nav").get_by_role("link", name=library, exact=True).click()
+        visitor.check()
+        page.locator("#q").fill("رضاعة")
+        page.get_by_role("button", name=search, exact=True).click()
+        visitor.check()
+        return page.locator("main .card-title").all_inner_texts()
+
+    sign_in(visitor, huda)
+    first = search_from_the_menu()
+    assert len(first) == 20 and first[0].startswith("الرضاعة الطبيعية")  # title words rank first
+    visitor.screenshot("library-search-ar")
+    page.get_by_role("link", name=next_page).click()
+    visitor.check()
+    second = page.locator("main .card-title").all_inner_texts()
+    assert len(second) == 5 and not set(second) & set(first)
+    visitor.screenshot("library-search-page-2-ar")
+    sign_out(visitor)
+
+    sign_in(visitor, staff)
+    page.locator("nav").get_by_role("link", name="Library", exact=True).click()
+    page.get_by_role("link", name="Add a book").click()
+    visitor.check()
+    page.get_by_label("Book title").fill("الرضاعة من الألف إلى الياء")
+    page.get_by_label("Language").select_option("ar")
+    page.get_by_label("Where the book and its ISBN were seen (a link)").fill("https://example.org/seen-here")
+    page.locator("main form button[type=submit]").click()
+    visitor.check()
+    sign_out(visitor)
+
+    sign_in(visitor, huda)
+    again = search_from_the_menu()
+    assert "الرضاعة من الألف إلى الياء" in again and len(again) == 20
+    page.get_by_role("link", name=next_page).click()
+    visitor.check()
+    assert len(page.locator("main .card-title").all_inner_texts()) == 6

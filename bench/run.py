@@ -294,8 +294,8 @@ class Target:
 def start_servers(stack: ExitStack, scales: list[str], folder: Path) -> tuple[list, dict, dict, list[Target]]:
     """Every scale built and inspected, and every server of the run started at once and kept up to
     the end: the bare app, and per scale the app and the two yardsticks over its database. Each is
-    idle (sync workers waiting in accept) while another is driven, so a page at both scales and the
-    yardsticks can be measured minutes apart no more: one after the other, round after round."""
+    idle (sync workers waiting in accept) while another is driven, so that a page is measured at
+    both scales moments apart, and the yardsticks in the same round."""
     env = dict(os.environ, PYTHONPATH=str(HERE))
     bare = stack.enter_context(served("ceiling:app", env, folder / "gunicorn-ceiling.log"))
     if fetch_status(bare + "/", None) != 200:

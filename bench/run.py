@@ -446,8 +446,9 @@ def report(pages, facts: dict, measured: dict[tuple, list[dict]], meta: dict) ->
     for kind, name in (("reference", "reference_list_page"), ("signed_in_reference", "signed_in_reference")):
         for scale in facts:
             runs = measured.get((kind, kind, scale), [])
-            meta.setdefault(name, {})[scale] = {k: round(v, 2) for k, v in summary(runs).items() if k in ("rps", "p50_ms", "p99_ms")} | {
-                "ratio_to_bare": round(_median(_ratios(runs, bare_by_round)), 3), "rounds_rps": summary(runs)["rounds_rps"]}
+            summed = summary(runs)
+            meta.setdefault(name, {})[scale] = {k: round(summed[k], 2) for k in ("rps", "p50_ms", "p99_ms")} | {
+                "ratio_to_bare": round(_median(_ratios(runs, bare_by_round)), 3), "rounds_rps": summed["rounds_rps"]}
 
     def bare(run: dict) -> dict:
         return {k: round(run[k], 2) for k in ("rps", "p50_ms", "p99_ms")}
@@ -516,7 +517,8 @@ def main(argv: list[str] | None = None) -> int:
             pages, facts, meta, targets = start_servers(servers, scales, folder)
             measured = measure(targets, rounds, seconds, warm)
         for (kind, _name, scale), runs in measured.items():
-            if kind != "page" and (summary(runs)["warm_status"] != 200 or summary(runs)["not_2xx"] or summary(runs)["errors"]):
+            summed = summary(runs) if kind != "page" else {}
+            if summed and (summed["warm_status"] != 200 or summed["not_2xx"] or summed["errors"]):
                 raise BenchFailed(f"the {kind.replace('_', ' ')} ({scale or 'no database'}) answered {runs}")
         data = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(),
                 "database": "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite",

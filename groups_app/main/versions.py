@@ -35,6 +35,12 @@ def carried_by(rows) -> int | None:
     return usable(*rows[0][-2:]) if rows else None
 
 
+def kept_now(slot: str) -> tuple[int, dict] | None:
+    """What this process keeps under app.extensions[slot] and the version it was kept for, without
+    a version to check against yet (a page that reads it back beside the rows it needs first)."""
+    return current_app.extensions.get(slot)
+
+
 def kept_for(slot: str, version: int | None, at_most: int) -> dict | None:
     """The store this process keeps under app.extensions[slot] for `version`: a fresh, empty one when
     the version changed or the store grew past `at_most` entries (replaced whole, so the threads of a

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import bindparam, case, exists, func, or_, select
@@ -274,7 +273,7 @@ def _books_statement(dialect: str):
 def _kept_ranking(kept_as: tuple) -> tuple[int, array] | None:
     """The ids this process keeps for a search, best first, and the books' version they were ranked
     under; None when it keeps none."""
-    kept = current_app.extensions.get(KEPT)
+    kept = versions.kept_now(KEPT)
     ranked = kept[1].get(kept_as) if kept else None
     return None if ranked is None else (kept[0], ranked)
 

@@ -101,8 +101,23 @@ def build(url: str, instance: Path, scale: str) -> float:
 
 # ---- in-process: statements and bytes per page -------------------------------------------------------
 
-def inspect_pages(url: str, instance: Path) -> tuple[list, dict]:
-    """Each key page once, in-process, as its role: status, SQL statements, bytes, gzipped bytes."""
+@dataclass
+class InProcess:
+    """One scale's app in this process with each role signed in: a page asked one request at a time."""
+    engine: object
+    clients: dict  # by role
+    pages: dict  # by name: this scale's own paths
+
+    def wall_ms(self, name: str) -> float:
+        page = self.pages[name]
+        started = time.perf_counter()
+        self.clients[page.who].get(page.path).get_data()
+        return (time.perf_counter() - started) * 1000
+
+
+def inspect_pages(url: str, instance: Path) -> tuple[list, dict, InProcess]:
+    """Each key page once, in-process, as its role: status, SQL statements, bytes, gzipped bytes.
+    The app is returned with its clients signed in, for `time_in_process` once every scale is built."""
     os.environ["INSTANCE_PATH"] = str(instance)
     from sqlalchemy import event
 
@@ -138,19 +153,27 @@ def inspect_pages(url: str, instance: Path) -> tuple[list, dict]:
             body = answer.get_data()  # a streamed answer runs its statements as it is read
         finally:
             event.remove(engine, "before_cursor_execute", count)
-        timings = []
-        for _ in range(7):  # one process, one request at a time: steadier than served figures on a busy machine
-            started = time.perf_counter()
-            client.get(page.path).get_data()
-            timings.append((time.perf_counter() - started) * 1000)
         facts[page.name] = {"status": answer.status_code, "queries": len(statements), "bytes": len(body),
-                            "gzip_bytes": len(gzip.compress(body, 5)), "inprocess_ms": statistics.median(timings),
-                            "statements": list(statements)}
+                            "gzip_bytes": len(gzip.compress(body, 5)), "statements": list(statements)}
         if engine.dialect.name == "postgresql":
             facts[page.name]["replanned"] = replanned(engine, client, page.path)
-    with app.app_context():
-        db.engine.dispose()
-    return pages, facts
+    return pages, facts, InProcess(engine, clients, {page.name: page for page in pages})
+
+
+def time_in_process(pages: list, apps: dict[str, InProcess], facts: dict, times: int = 7) -> None:
+    """Each page's wall time for one request at a time in this process, the median of `times`, taken
+    at every scale in turn (every other turn the other scale first), so that small and large are
+    timed moments apart and a machine busier for a minute moves both: their ratio is the "1 request"
+    large/small beside the served one."""
+    for page in pages:
+        timings: dict[str, list[float]] = {scale: [] for scale in apps}
+        for turn in range(times):
+            for scale in (list(apps) if turn % 2 == 0 else list(apps)[::-1]):
+                timings[scale].append(apps[scale].wall_ms(page.name))
+        for scale, taken in timings.items():
+            facts[scale][page.name]["inprocess_ms"] = statistics.median(taken)
+    for app in apps.values():
+        app.engine.dispose()
 
 
 def _plans(engine) -> dict[str, tuple[int, int]]:
@@ -300,13 +323,13 @@ def start_servers(stack: ExitStack, scales: list[str], folder: Path) -> tuple[li
     bare = stack.enter_context(served("ceiling:app", env, folder / "gunicorn-ceiling.log"))
     if fetch_status(bare + "/", None) != 200:
         raise BenchFailed(f"the bare app did not answer; see {folder / 'gunicorn-ceiling.log'}")
-    pages, facts, meta, by_scale = [], {}, {"build_seconds": {}}, {}
+    pages, facts, meta, by_scale, in_process = [], {}, {"build_seconds": {}}, {}, {}
     for scale in scales:
         instance = folder / scale
         instance.mkdir(parents=True, exist_ok=True)
         url = database_url(folder, scale)
         meta["build_seconds"][scale] = round(build(url, instance, scale), 1)
-        pages, facts[scale] = inspect_pages(url, instance)
+        pages, facts[scale], in_process[scale] = inspect_pages(url, instance)
         base = stack.enter_context(served("groups_app:create_app()", environment(url, instance),
                                           folder / f"gunicorn-{scale}.log"))
         cookies = {who: sign_in(base, who) for who in {p.who for p in pages if p.who}}
@@ -315,6 +338,7 @@ def start_servers(stack: ExitStack, scales: list[str], folder: Path) -> tuple[li
         signed_in = stack.enter_context(served("reference_signed_in:app", dict(env, DATABASE_URL=url, SECRET_KEY=SECRET),
                                                folder / f"gunicorn-signed-in-reference-{scale}.log"))
         by_scale[scale] = (base, cookies, reference, signed_in, signed_in_cookie(signed_in))
+    time_in_process(pages, in_process, facts)
     targets = [Target("bare", "bare", None, bare + "/")]
     for page in pages:
         for scale in scales:

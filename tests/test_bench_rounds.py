@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.run import Target, report, round_order, summary
+from bench.run import Target, report, round_order, summary, time_in_process
 from groups_app.bench.pages import Page
 
 FACTS = {"status": 200, "queries": 3, "bytes": 4000, "gzip_bytes": 1500, "inprocess_ms": 2.0, "statements": ["SELECT 1"]}
@@ -77,3 +77,37 @@ def test_a_round_with_errors_is_not_hidden_by_the_median():
     assert result["not_2xx"] == 12 and result["warm_status"] == 500
     assert result["statuses"] == "200 200 500"
     assert result["rps"] == 500
+
+
+class Timed:
+    """A scale's app in-process whose requests take what the machine's moment says: the clock moves
+    on with every request asked, at either scale."""
+
+    def __init__(self, scale: str, clock: list, asked: list, cost: float):
+        self.scale, self.clock, self.asked, self.cost = scale, clock, asked, cost
+        self.engine = self
+
+    def wall_ms(self, name: str) -> float:
+        self.asked.append((name, self.scale))
+        self.clock[0] += 1
+        return self.cost * self.clock[0]  # the machine grows slower request by request
+
+    def dispose(self) -> None:
+        self.asked.append(("disposed", self.scale))
+
+
+def test_one_request_in_process_is_timed_at_both_scales_in_turn():
+    clock, asked = [0], []
+    apps = {"small": Timed("small", clock, asked, 1.0), "large": Timed("large", clock, asked, 1.1)}
+    facts = {scale: {"home": {}, "group page": {}} for scale in apps}
+
+    time_in_process([Page("home", "mother", "/"), Page("group page", "mother", "/groups/1")], apps, facts, times=3)
+
+    assert asked[:6] == [("home", "small"), ("home", "large"), ("home", "large"), ("home", "small"),
+                         ("home", "small"), ("home", "large")]
+    assert asked[-2:] == [("disposed", "small"), ("disposed", "large")]
+    # home small at moments 1, 4, 5, large at 2, 3, 6: medians 4 and 3 * 1.1; timed one scale after the
+    # other (small at 1-3, large at 4-6), the machine's slowing would have read as large costing 2.75 times small.
+    assert facts["small"]["home"]["inprocess_ms"] == 4.0
+    assert facts["large"]["home"]["inprocess_ms"] == pytest.approx(3.3)
+    assert facts["small"]["group page"]["inprocess_ms"] == 10.0  # moments 7, 10, 11

@@ -74,8 +74,8 @@ _LOCALITIES_VERSION = slice(7, 9)
 @functools.cache
 def _group_statements(by_locality: bool, by_language: bool, postgresql: bool = False):
     """The report's groups for each combination of filters, built once per process (the filters'
-    values, a page's limit and offset are bound parameters): a page with its total as a window
-    count beside the rows, the total alone (for a page past the end, which has no rows to carry
+    values, a page's limit and offset are bound parameters): a page with its total beside the
+    rows, the total alone (for a page past the end, which has no rows to carry
     it), and every group for the CSV. Building them on every request cost a page a few hundred calls.
     Each row of a page or of the CSV's carries the figures' version and, on PostgreSQL, whether this
     transaction changed a counted fact (main.versions.carried_by): read before the figures are, in
@@ -90,8 +90,11 @@ def _group_statements(by_locality: bool, by_language: bool, postgresql: bool = F
               .join(Locality, Locality.id == Group.locality_id)
               .where(*conditions).order_by(Group.name, Group.id))
     limit, offset = bindparam("limit"), bindparam("offset")
-    return (groups.add_columns(func.count().over()).limit(limit).offset(offset),
-            select(func.count()).select_from(Group).where(*conditions), groups)
+    total = select(func.count()).select_from(Group).where(*conditions)
+    # The total rides beside the page's rows as a count of its own, not as a window count: a window
+    # made SQLite carry every matching group's whole row through a sort to count them (0.47 ms against
+    # 0.16 at 300 groups; PostgreSQL the same either way).
+    return (groups.add_columns(total.correlate(None).scalar_subquery()).limit(limit).offset(offset), total, groups)
 
 
 def _group_filters(locality_id: int | None, language: str | None) -> tuple[tuple, dict]:
@@ -109,7 +112,7 @@ def report_page(month: date, locality_id: int | None = None, language: str | Non
                 per_page: int = PER_PAGE, now: datetime | None = None):
     """One page of groups with their figures for the month: `.items` are ReportRow tuples."""
     statements, params = _group_filters(locality_id, language)
-    # The total as a window count beside the rows (core.sql.BoundPage): one statement for both
+    # The total beside the rows (core.sql.BoundPage's `counted`): one statement for both
     pagination = bound_page(statements[:2], params, page, per_page, counted=True)
     groups = pagination.items
     # The version to keep the locality filter's names under (main.versions.kept_localities)

@@ -85,9 +85,10 @@ def _rows_connection():
 class BoundPage(Pagination):
     """A page read by statements built once per process: `statements` is (the page, with bound
     parameters `limit` and `offset`; its total), run with `params`. With `counted`, the page's
-    statement carries the total as its last column (one statement instead of two; a count of its own
-    as a scalar subquery, since a window count makes the database carry every matching row to count
-    it), and the total's statement runs only for a page past the end. `item`, if given, makes each row the page's item."""
+    statement carries the total as its last column (one statement instead of two; a count of its
+    own as a scalar subquery, since a window count makes the database carry every matching row to
+    count it), and the total's statement runs only for a page past the end. `item`, if given, makes
+    each row the page's item."""
 
     def _query_items(self) -> list:
         page, _total = self._query_args["statements"]

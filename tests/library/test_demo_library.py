@@ -24,7 +24,7 @@ def _starter_titles(language: str | None = None) -> set[str]:
 def _shelves(db) -> dict[str, list[Copy]]:
     shelves = {}
     for group in db.session.scalars(select(Group)).unique():
-        shelves[group.locality.name_en] = list(db.session.scalars(select(Copy).where(Copy.group_id == group.id)))
+        shelves[group.locality.name_en] = list(db.session.scalars(select(Copy).where(Copy.group_id == group.id).order_by(Copy.id)))
     return shelves
 
 
